@@ -5,20 +5,21 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
  * Turns a {@link Snapshot} into a {@link Plan}. Pure: no I/O, no clock, no logging; the same
  * snapshot (in any order) and policy always give the same plan.
  *
- * <p>Invariants: only ReplicaSets that are Spinnaker versions are ever planned; the keeper is
- * never deleted; nothing is deleted in a REFUSED or SKIPPED cluster.
+ * <p>Invariants: only ReplicaSets that are Spinnaker versions are ever planned; the keeper is never
+ * deleted; nothing is deleted in a REFUSED or SKIPPED cluster.
  */
 public final class Planner {
   private final Policy policy;
 
   public Planner(Policy policy) {
-    this.policy = policy;
+    this.policy = Objects.requireNonNull(policy, "policy");
   }
 
   public Plan plan(Snapshot snapshot) {
@@ -77,9 +78,11 @@ public final class Planner {
     }
     String why = "the plan would delete " + total + " versions, more than --max-deletions " + max;
     return plans.stream()
-        .map(c -> c.verdict() == Verdict.CLEANUP
-            ? ClusterPlanner.refuse(c, ClusterReason.MAX_DELETIONS_EXCEEDED, why)
-            : c)
+        .map(
+            c ->
+                c.verdict() == Verdict.CLEANUP
+                    ? ClusterPlanner.refuse(c, ClusterReason.MAX_DELETIONS_EXCEEDED, why)
+                    : c)
         .toList();
   }
 }

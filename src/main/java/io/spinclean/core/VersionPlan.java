@@ -16,7 +16,8 @@ import java.util.OptionalLong;
  * @param servedServices the Services this version has at least one serving pod for
  * @param templateEnabled the pod template carries a Service selector: new pods will take traffic
  * @param halfDisabled the template is detached but pods still serve (a Disable that broke midway)
- * @param halfEnabled the keeper, but its template or some of its pods lack the selector
+ * @param halfEnabled the keeper, but its template or some of its live pods lack the selector (an
+ *     Enable that broke midway); false for every other role
  * @param protect annotated {@code spinclean.io/protect: "true"}: never deleted
  */
 public record VersionPlan(
@@ -54,9 +55,49 @@ public record VersionPlan(
 
   VersionPlan with(Action newAction, Reason newReason, String newDetail) {
     return new VersionPlan(
-        name, uid, resourceVersion, createdAt, number, replicas, pods, readyPods, serving,
-        labeledNotReady, servedServices, templateEnabled, halfDisabled, halfEnabled, protect,
-        role, newAction, newReason, newDetail);
+        name,
+        uid,
+        resourceVersion,
+        createdAt,
+        number,
+        replicas,
+        pods,
+        readyPods,
+        serving,
+        labeledNotReady,
+        servedServices,
+        templateEnabled,
+        halfDisabled,
+        halfEnabled,
+        protect,
+        role,
+        newAction,
+        newReason,
+        newDetail);
+  }
+
+  /** The same observation with a role; {@code halfEnabled} is decided with the role. */
+  VersionPlan withRole(Role newRole, boolean newHalfEnabled) {
+    return new VersionPlan(
+        name,
+        uid,
+        resourceVersion,
+        createdAt,
+        number,
+        replicas,
+        pods,
+        readyPods,
+        serving,
+        labeledNotReady,
+        servedServices,
+        templateEnabled,
+        halfDisabled,
+        newHalfEnabled,
+        protect,
+        newRole,
+        action,
+        reason,
+        detail);
   }
 
   public boolean isServing() {

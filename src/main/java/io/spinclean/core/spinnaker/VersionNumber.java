@@ -19,7 +19,8 @@ public final class VersionNumber {
 
   private VersionNumber() {}
 
-  public static OptionalLong of(String name, Map<String, String> annotations, Map<String, String> labels) {
+  public static OptionalLong of(
+      String name, Map<String, String> annotations, Map<String, String> labels) {
     Matcher m = ARTIFACT.matcher(Annotations.unquote(annotations.get(Annotations.VERSION)));
     if (m.matches()) {
       return OptionalLong.of(Long.parseLong(m.group(1)));
@@ -28,7 +29,8 @@ public final class VersionNumber {
     if (m.matches()) {
       return OptionalLong.of(Long.parseLong(m.group(1)));
     }
-    for (String seq : new String[] {annotations.get(Annotations.SEQUENCE), labels.get(Annotations.SEQUENCE)}) {
+    for (String seq :
+        new String[] {annotations.get(Annotations.SEQUENCE), labels.get(Annotations.SEQUENCE)}) {
       String s = Annotations.unquote(seq);
       if (DIGITS.matcher(s).matches()) {
         return OptionalLong.of(Long.parseLong(s));
