@@ -52,7 +52,7 @@ final class ClusterPlanner {
       }
       LoadBalancers.Parsed parsed = LoadBalancers.parse(raw);
       if (parsed.error().isPresent()) {
-        String why = rs.name() + ": " + Annotations.LOAD_BALANCERS + " is " + parsed.error().get();
+        String why = rs.name() + ": " + Annotations.LOAD_BALANCERS + " " + parsed.error().get();
         return unclassified(key, replicaSets, ClusterReason.MALFORMED_ANNOTATION, why, List.of());
       }
       declared.addAll(parsed.services());

@@ -22,7 +22,8 @@ import java.util.stream.Collectors;
  * the cluster's name; moniker cluster {@code "replicaSet <name>"}; every version carries the
  * traffic annotation naming every Service of the cluster, a template labeled for all of them, and
  * the artifact version and sequence taken from its {@code -vNNN} suffix; a version created at
- * {@link #BASE} plus as many hours as its number. Services select {@code load-balancer: <name>}.
+ * {@link #BASE} plus as many hours as its number. Services select {@code load-balancer-<name>:
+ * "true"}.
  */
 final class Clusters {
   static final String NAMESPACE = "example";
@@ -30,8 +31,6 @@ final class Clusters {
 
   /** The default {@code takenAt}: after every default creation time below v500. */
   static final Instant NOW = Instant.parse("2026-12-01T00:00:00Z");
-
-  static final String LB = "load-balancer";
 
   private static final Pattern SUFFIX = Pattern.compile(".*-v(\\d+)");
 
@@ -57,6 +56,11 @@ final class Clusters {
       c.addTo(replicaSets, pods, services);
     }
     return new Snapshot(takenAt, replicaSets, pods, List.copyOf(services.values()));
+  }
+
+  /** The default selector of Service {@code name}: distinct keys, so pods can carry several. */
+  static Map<String, String> selectorOf(String name) {
+    return Map.of("load-balancer-" + name, "true");
   }
 
   static String uid(String namespace, String name) {
@@ -95,9 +99,9 @@ final class Clusters {
       return this;
     }
 
-    /** A Service that exists, selects {@code load-balancer: <name>}, and versions name. */
+    /** A Service that exists, selects {@link #selectorOf}, and versions name. */
     ClusterBuilder service(String name) {
-      return service(name, Map.of(LB, name));
+      return service(name, selectorOf(name));
     }
 
     ClusterBuilder service(String name, Map<String, String> selector) {
@@ -114,7 +118,7 @@ final class Clusters {
 
     /** A Service that exists but that no version names in its traffic annotation. */
     ClusterBuilder unlistedService(String name) {
-      services.put(name, new Service(namespace, name, Map.of(LB, name)));
+      services.put(name, new Service(namespace, name, selectorOf(name)));
       return this;
     }
 

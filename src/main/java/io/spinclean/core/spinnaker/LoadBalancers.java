@@ -13,7 +13,10 @@ import java.util.Optional;
 public final class LoadBalancers {
   private LoadBalancers() {}
 
-  /** The outcome of reading the annotation: the Service names, or why it could not be read. */
+  /**
+   * The outcome of reading the annotation: the Service names, or why it could not be read, phrased
+   * to follow the annotation's name ("is not a JSON list of strings: ...").
+   */
   public record Parsed(List<String> services, Optional<String> error) {
     public Parsed {
       services = List.copyOf(services);
@@ -32,13 +35,14 @@ public final class LoadBalancers {
   public static Parsed parse(String value) {
     List<String> entries = JsonStrings.parseStringArray(value);
     if (entries == null) {
-      return Parsed.bad("not a JSON list of strings: " + abbreviate(value));
+      return Parsed.bad("is not a JSON list of strings: " + abbreviate(value));
     }
     List<String> services = new ArrayList<>();
     for (String entry : entries) {
       String[] parts = entry.strip().split("\\s+");
       if (parts.length != 2 || parts[0].isEmpty()) {
-        return Parsed.bad("entry is not \"<kind> <name>\": \"" + abbreviate(entry) + "\"");
+        return Parsed.bad(
+            "has an entry that is not \"<kind> <name>\": \"" + abbreviate(entry) + "\"");
       }
       String kind = parts[0].toLowerCase(Locale.ROOT);
       if (kind.equals("service") || kind.equals("svc")) {
