@@ -1,5 +1,14 @@
 package io.spinclean.cli;
 
+import java.time.Clock;
+
+/** The process entry point: the only place spinclean exits the JVM. */
 public final class Main {
-  public static void main(String[] args) {}
+  private Main() {}
+
+  public static void main(String[] args) {
+    int code = Spinclean.run(args, System.out, System.err, System.in, Clock.systemUTC());
+    System.out.flush();
+    System.exit(code);
+  }
 }

@@ -1,0 +1,7 @@
+package io.spinclean.cli;
+
+/** {@code -o}: how the plan or report is printed. */
+enum OutputFormat {
+  TABLE,
+  JSON
+}

@@ -1,0 +1,76 @@
+package io.spinclean.cli;
+
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.time.Clock;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * The {@code spinclean} command. Everything a command prints goes through {@link #out} and {@link
+ * #err}, and time through {@link #clock}, so tests run it in-process with captured output.
+ */
+@Command(
+    name = "spinclean",
+    mixinStandardHelpOptions = true,
+    versionProvider = BuildVersion.class,
+    subcommands = {},
+    description = {
+      "Puts Kubernetes clusters left behind by failed Spinnaker blue/green deploys back into a"
+          + " healthy state: per Spinnaker cluster, keep the newest version that serves traffic"
+          + " and delete the others.",
+      ""
+    },
+    footer = {
+      "",
+      "Exit codes: 0 ok; 1 could not run (API, auth, I/O); 2 usage error or unreadable input;"
+          + " 3 a cluster was refused or a deletion skipped; 4 a deletion failed."
+    })
+public final class Spinclean implements Runnable {
+  final PrintStream out;
+  final PrintStream err;
+  final InputStream in;
+  final Clock clock;
+
+  Spinclean(PrintStream out, PrintStream err, InputStream in, Clock clock) {
+    this.out = out;
+    this.err = err;
+    this.in = in;
+    this.clock = clock;
+  }
+
+  @Override
+  public void run() {
+    throw new ParameterException(
+        new CommandLine(this), "a command is required: plan, apply or demo");
+  }
+
+  /** Runs one command line and returns its exit code; never calls System.exit. */
+  public static int run(
+      String[] args, PrintStream out, PrintStream err, InputStream in, Clock clock) {
+    CommandLine cli = new CommandLine(new Spinclean(out, err, in, clock));
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
+    cli.setParameterExceptionHandler(
+        (ex, a) -> {
+          err.println("spinclean: " + ex.getMessage());
+          CommandLine sub = ex.getCommandLine();
+          err.println("See '" + sub.getCommandSpec().qualifiedName() + " --help'.");
+          return ExitCode.USAGE;
+        });
+    cli.setExecutionExceptionHandler(
+        (ex, sub, parsed) -> {
+          if (ex instanceof ParameterException pe) {
+            return sub.getParameterExceptionHandler().handleParseException(pe, args);
+          }
+          // A bug, not a user error: keep the trace, it is what a bug report needs.
+          err.println("spinclean: internal error: " + ex);
+          ex.printStackTrace(err);
+          return ExitCode.COULD_NOT_RUN;
+        });
+    return cli.execute(args);
+  }
+}
