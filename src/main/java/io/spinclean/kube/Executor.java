@@ -1,0 +1,228 @@
+package io.spinclean.kube;
+
+import io.fabric8.kubernetes.api.model.DeleteOptions;
+import io.fabric8.kubernetes.api.model.DeleteOptionsBuilder;
+import io.fabric8.kubernetes.api.model.PreconditionsBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.spinclean.core.Action;
+import io.spinclean.core.ApplyReport;
+import io.spinclean.core.ClusterKey;
+import io.spinclean.core.ClusterPlan;
+import io.spinclean.core.DeletionResult;
+import io.spinclean.core.Outcome;
+import io.spinclean.core.Plan;
+import io.spinclean.core.Planner;
+import io.spinclean.core.ReplicaSet;
+import io.spinclean.core.Service;
+import io.spinclean.core.Snapshot;
+import io.spinclean.core.VersionPlan;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Executes a plan that was shown to the user, and never more than it shows.
+ *
+ * <p>Invariants: only a version that is DELETE both in the shown plan and in a plan of a fresh
+ * snapshot, with the same uid, is ever written to; every delete carries preconditions (uid, and
+ * the resourceVersion of the fresh snapshot or of its own drain patch) and a Background or
+ * Foreground propagation policy, never Orphan; after the first unexpected API error nothing more
+ * is written (the rest is NOT_ATTEMPTED).
+ */
+public final class Executor {
+  private final SnapshotSource freshSnapshot;
+  private final Planner planner;
+  private final ApplyOptions options;
+  private final Requests requests;
+  private final Drainer drainer;
+  private final Waiter waiter;
+
+  /**
+   * @param freshSnapshot reads the same namespaces as the shown plan did
+   * @param planner the planner (same policy) that made the shown plan
+   */
+  Executor(KubernetesClient client, SnapshotSource freshSnapshot, Planner planner,
+      ApplyOptions options, Sleeper sleeper) {
+    this.freshSnapshot = Objects.requireNonNull(freshSnapshot, "freshSnapshot");
+    this.planner = Objects.requireNonNull(planner, "planner");
+    this.options = Objects.requireNonNull(options, "options");
+    this.requests = new Requests(client, sleeper);
+    this.drainer = new Drainer(client, requests, sleeper);
+    this.waiter = new Waiter(client, sleeper);
+  }
+
+  /**
+   * Deletes what {@code shown} deletes and is still to be deleted in a fresh plan.
+   *
+   * @return one result per deletion of {@code shown}, in its order
+   * @throws ApiException the fresh snapshot could not be read; nothing was written
+   */
+  public ApplyReport execute(Plan shown) throws ApiException {
+    Snapshot snapshot = freshSnapshot.read();
+    Plan again = planner.plan(snapshot);
+    List<DeletionResult> results = new ArrayList<>();
+    List<Target> deleted = new ArrayList<>();
+    String failed = null;
+    for (Plan.Deletion deletion : shown.deletions()) {
+      Object step = reconcile(deletion, snapshot, again);
+      if (step instanceof DeletionResult decided) {
+        results.add(decided);
+      } else if (failed != null) {
+        results.add(result((Target) step, Outcome.NOT_ATTEMPTED, false,
+            "not attempted: stopped after " + failed + " failed"));
+      } else {
+        Target target = (Target) step;
+        DeletionResult done;
+        try {
+          done = act(target);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          done = result(target, Outcome.FAILED, false, "interrupted before it was deleted");
+        }
+        results.add(done);
+        if (done.outcome() == Outcome.DELETED) {
+          deleted.add(target);
+        } else if (done.outcome() == Outcome.FAILED) {
+          failed = target.toString();
+        }
+      }
+    }
+    List<String> remaining = List.of();
+    if (options.waitTimeout().isPresent() && !deleted.isEmpty()
+        && !Thread.currentThread().isInterrupted()) {
+      remaining = awaitGone(deleted, results);
+    }
+    return new ApplyReport(shown, results, remaining);
+  }
+
+  /**
+   * Compares a shown deletion with the fresh snapshot and plan: returns the {@link Target} to act
+   * on, or the {@link DeletionResult} when there is nothing to do.
+   */
+  private static Object reconcile(Plan.Deletion shown, Snapshot snapshot, Plan again) {
+    ClusterKey key = shown.cluster();
+    VersionPlan version = shown.version();
+    Optional<ReplicaSet> now = snapshot.replicaSets().stream()
+        .filter(rs -> rs.namespace().equals(key.namespace()) && rs.name().equals(version.name()))
+        .findFirst();
+    if (now.isEmpty()) {
+      return decided(key, version, Outcome.ALREADY_GONE, "no longer exists");
+    }
+    ReplicaSet rs = now.get();
+    if (!rs.uid().equals(version.uid())) {
+      return decided(key, version, Outcome.SKIPPED_CHANGED,
+          "replaced since the plan: uid " + version.uid() + " is now " + rs.uid());
+    }
+    if (rs.terminating()) {
+      return decided(key, version, Outcome.ALREADY_GONE, "already being deleted");
+    }
+    Optional<ClusterPlan> cluster =
+        again.clusters().stream().filter(c -> c.key().equals(key)).findFirst();
+    Optional<VersionPlan> fresh = cluster.flatMap(c -> c.versions().stream()
+        .filter(v -> v.name().equals(version.name()) && v.uid().equals(version.uid()))
+        .findFirst());
+    if (fresh.isEmpty()) {
+      return decided(key, version, Outcome.SKIPPED_CHANGED,
+          "no longer a version of cluster " + key + " in a fresh plan");
+    }
+    if (fresh.get().action() != Action.DELETE) {
+      VersionPlan v = fresh.get();
+      return decided(key, version, Outcome.SKIPPED_CHANGED, "now " + v.action() + " ("
+          + v.reason() + ") in a fresh plan: " + v.detail());
+    }
+    List<String> serviceNames = cluster.get().services();
+    List<Service> services = snapshot.services().stream()
+        .filter(s -> s.namespace().equals(key.namespace()) && serviceNames.contains(s.name()))
+        .toList();
+    return new Target(key, rs.name(), rs.uid(), rs.resourceVersion(), rs.templateLabels(),
+        snapshot.pods().stream()
+            .filter(p -> p.namespace().equals(key.namespace()) && p.ownerUids().contains(rs.uid()))
+            .toList(),
+        services);
+  }
+
+  /** Drains (with --drain), then deletes with preconditions. */
+  private DeletionResult act(Target target) throws InterruptedException {
+    Drainer.Drained drained = new Drainer.Drained(target.resourceVersion(), false, "");
+    try {
+      if (options.drain().isPresent()) {
+        drained = drainer.drain(target, options.drain().get());
+      }
+      return delete(target, drained);
+    } catch (Halt halt) {
+      return result(target, halt.outcome(), drained.drained(), halt.detail());
+    }
+  }
+
+  private DeletionResult delete(Target target, Drainer.Drained drained)
+      throws InterruptedException {
+    DeleteOptions body = new DeleteOptionsBuilder()
+        .withApiVersion("v1")
+        .withKind("DeleteOptions")
+        .withPreconditions(new PreconditionsBuilder()
+            .withUid(target.uid())
+            .withResourceVersion(drained.resourceVersion())
+            .build())
+        .withPropagationPolicy(options.cascade().propagationPolicy())
+        .build();
+    Requests.Reply reply;
+    try {
+      reply = requests.delete(target.path(), body);
+    } catch (IOException e) {
+      return result(target, Outcome.FAILED, drained.drained(), Requests.describe("delete",
+          "replicasets", target.namespace(), new KubernetesClientException(e.getMessage(), e)));
+    }
+    if (reply.ok()) {
+      return result(target, Outcome.DELETED, drained.drained(), drained.detail());
+    }
+    return switch (reply.code()) {
+      case 404 -> result(target, Outcome.ALREADY_GONE, drained.drained(),
+          "deleted by someone else first (404 Not Found)");
+      case 409 -> result(target, Outcome.SKIPPED_CHANGED, drained.drained(),
+          "changed since the fresh snapshot: the API server refused the delete (409 Conflict)");
+      default -> result(target, Outcome.FAILED, drained.drained(), Requests.describe(
+          "delete", "replicasets", target.namespace(), requests.failure(reply)));
+    };
+  }
+
+  /** --wait: reports what is still there and notes it on the deleted versions' results. */
+  private List<String> awaitGone(List<Target> deleted, List<DeletionResult> results) {
+    Waiter.Left left;
+    try {
+      left = waiter.await(deleted, options.cascade() == ApplyOptions.Cascade.FOREGROUND,
+          options.waitTimeout().get());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      left = new Waiter.Left(deleted.stream().map(Target::toString).toList(),
+          deleted.stream().map(Target::uid).collect(Collectors.toSet()),
+          Optional.of("interrupted while waiting"));
+    }
+    String timeout = ApplyOptions.format(options.waitTimeout().get());
+    for (int i = 0; i < results.size(); i++) {
+      DeletionResult r = results.get(i);
+      if (r.outcome() != Outcome.DELETED || !left.unfinished().contains(r.uid())) {
+        continue;
+      }
+      String note = left.error().map(e -> "--wait could not confirm it is gone: " + e)
+          .orElse("still present after --wait " + timeout);
+      results.set(i, new DeletionResult(r.cluster(), r.name(), r.uid(), r.outcome(), r.drained(),
+          r.detail().isEmpty() ? note : r.detail() + "; " + note));
+    }
+    return left.remaining();
+  }
+
+  private static DeletionResult decided(
+      ClusterKey key, VersionPlan version, Outcome outcome, String detail) {
+    return new DeletionResult(key, version.name(), version.uid(), outcome, false, detail);
+  }
+
+  private static DeletionResult result(
+      Target target, Outcome outcome, boolean drained, String detail) {
+    return new DeletionResult(target.cluster(), target.name(), target.uid(), outcome, drained,
+        detail);
+  }
+}

@@ -1,0 +1,276 @@
+package io.spinclean.kube;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.spinclean.core.Plan;
+import io.spinclean.core.Planner;
+import io.spinclean.core.Policy;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A fabric8 mock API server in CRUD mode with the objects of a test, the executor's client, a fake
+ * clock and the recorded requests. The mock ignores delete preconditions and propagation policy
+ * and has no garbage collector (shared/TESTING.md): tests inject conflicts and delete pods
+ * themselves.
+ */
+final class ApplyFixture implements AutoCloseable {
+  static final String NS = "example";
+  static final String SELECTOR_KEY = "load-balancer";
+
+  final KubernetesMockServer server;
+  /** Seeds and inspects the cluster; generous timeout, default retries. */
+  final KubernetesClient admin;
+  /** The executor's client: short timeout and bounded retries, as a test asks. */
+  final KubernetesClient client;
+  final ApplyClock sleeper = new ApplyClock();
+  final Planner planner = new Planner(Policy.DEFAULT);
+  /** Uids in loaded files -> uids the mock assigned. */
+  private final Map<String, String> uids = new HashMap<>();
+
+  ApplyFixture() {
+    this(Duration.ofSeconds(10));
+  }
+
+  ApplyFixture(Duration requestTimeout) {
+    Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+    server = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
+        new KubernetesMixedDispatcher(responses), false);
+    server.init();
+    admin = server.createClient();
+    client = new KubernetesClientBuilder()
+        .withConfig(new ConfigBuilder(admin.getConfiguration())
+            .withRequestTimeout((int) requestTimeout.toMillis())
+            .withRequestRetryBackoffLimit(1)
+            .withRequestRetryBackoffInterval(10)
+            .build())
+        .build();
+  }
+
+  /** A reader of the live mock cluster (the fresh snapshot). */
+  SnapshotSource reader() {
+    return new ApplySnapshotReader(admin, NS);
+  }
+
+  Plan plan() throws ApiException {
+    return planner.plan(reader().read());
+  }
+
+  Executor executor(ApplyOptions options) {
+    return executor(reader(), options);
+  }
+
+  Executor executor(SnapshotSource fresh, ApplyOptions options) {
+    return new Executor(client, fresh, planner, options, sleeper);
+  }
+
+  // ---- seeding ---------------------------------------------------------------------------
+
+  enum Template {
+    ENABLED,
+    DISABLED
+  }
+
+  enum Readiness {
+    READY,
+    NOT_READY
+  }
+
+  enum Traffic {
+    LABELED,
+    UNLABELED
+  }
+
+  Service service(String name) {
+    return admin.services().inNamespace(NS).resource(new ServiceBuilder()
+        .withNewMetadata().withName(name).endMetadata()
+        .withNewSpec().addToSelector(SELECTOR_KEY, name).endSpec()
+        .build()).create();
+  }
+
+  /** {@code <app>-v<NNN>} in cluster {@code replicaSet <app>}, fronted by Service {@code <app>}. */
+  ReplicaSet version(String app, int number, Template template) {
+    String version = String.format("v%03d", number);
+    Map<String, String> templateLabels = new LinkedHashMap<>();
+    templateLabels.put("app", app);
+    templateLabels.put("version", version);
+    if (template == Template.ENABLED) {
+      templateLabels.put(SELECTOR_KEY, app);
+    }
+    return admin.apps().replicaSets().inNamespace(NS).resource(new ReplicaSetBuilder()
+        .withNewMetadata()
+        .withName(app + "-" + version)
+        .addToAnnotations("moniker.spinnaker.io/application", app)
+        .addToAnnotations("moniker.spinnaker.io/cluster", "replicaSet " + app)
+        .addToAnnotations("artifact.spinnaker.io/version", version)
+        .addToAnnotations("traffic.spinnaker.io/load-balancers", "[\"service " + app + "\"]")
+        .endMetadata()
+        .withNewSpec()
+        .withReplicas(2)
+        .withNewSelector().addToMatchLabels("app", app).addToMatchLabels("version", version)
+        .endSelector()
+        .withNewTemplate().withNewMetadata().addToLabels(templateLabels).endMetadata()
+        .endTemplate()
+        .endSpec()
+        .build()).create();
+  }
+
+  Pod pod(ReplicaSet owner, String suffix, Readiness readiness, Traffic traffic) {
+    Map<String, String> labels =
+        new LinkedHashMap<>(owner.getSpec().getSelector().getMatchLabels());
+    if (traffic == Traffic.LABELED) {
+      labels.put(SELECTOR_KEY, labels.get("app"));
+    }
+    return admin.pods().inNamespace(NS).resource(new PodBuilder()
+        .withNewMetadata()
+        .withName(owner.getMetadata().getName() + "-" + suffix)
+        .addToLabels(labels)
+        .addNewOwnerReference()
+        .withApiVersion("apps/v1").withKind("ReplicaSet").withController(true)
+        .withName(owner.getMetadata().getName()).withUid(owner.getMetadata().getUid())
+        .endOwnerReference()
+        .endMetadata()
+        .withNewStatus()
+        .addNewCondition().withType("Ready")
+        .withStatus(readiness == Readiness.READY ? "True" : "False").endCondition()
+        .endStatus()
+        .build()).create();
+  }
+
+  /**
+   * Loads kubectl-style documents (a List, multi-document YAML or one object) into the mock. The
+   * mock assigns new uids, so pods' ownerReferences are rewritten to their owners' new uids
+   * (owners first: load a pod after its ReplicaSet).
+   *
+   * @param file a path relative to the project directory
+   */
+  void load(String file) throws Exception {
+    List<HasMetadata> items;
+    try (InputStream in = Files.newInputStream(Path.of(file))) {
+      items = admin.load(in).items();
+    }
+    // Owners first, then pods; each group in parallel: the mock answers a request in ~50 ms here.
+    List<HasMetadata> owners = items.stream().filter(i -> !(i instanceof Pod)).toList();
+    List<Pod> pods = items.stream().filter(Pod.class::isInstance).map(Pod.class::cast).toList();
+    owners.parallelStream().forEach(item -> {
+      String oldUid = item.getMetadata().getUid();
+      item.getMetadata().setResourceVersion(null);
+      String newUid = admin.resource(item).create().getMetadata().getUid();
+      synchronized (uids) {
+        uids.put(oldUid, newUid);
+      }
+    });
+    pods.parallelStream().forEach(pod -> {
+      pod.getMetadata().setResourceVersion(null);
+      for (OwnerReference ref : pod.getMetadata().getOwnerReferences()) {
+        synchronized (uids) {
+          ref.setUid(uids.getOrDefault(ref.getUid(), ref.getUid()));
+        }
+      }
+      admin.resource(pod).create();
+    });
+  }
+
+  ReplicaSet replicaSet(String name) {
+    return admin.apps().replicaSets().inNamespace(NS).withName(name).get();
+  }
+
+  List<String> replicaSetNames() {
+    return admin.apps().replicaSets().inNamespace(NS).list().getItems().stream()
+        .map(rs -> rs.getMetadata().getName()).sorted().toList();
+  }
+
+  Pod pod(String name) {
+    return admin.pods().inNamespace(NS).withName(name).get();
+  }
+
+  List<Pod> podsOf(String replicaSet) {
+    return admin.pods().inNamespace(NS).list().getItems().stream()
+        .filter(p -> p.getMetadata().getName().startsWith(replicaSet + "-"))
+        .toList();
+  }
+
+  /** What a garbage collector would do after a ReplicaSet is deleted: delete its pods. */
+  void collectGarbage(String replicaSet) {
+    podsOf(replicaSet).forEach(p -> admin.resource(p).delete());
+  }
+
+  // ---- recorded requests -----------------------------------------------------------------
+
+  /** One request the server received. */
+  record Call(String method, String path, String contentType, String body) {
+    boolean isWrite() {
+      return !method.equals("GET");
+    }
+
+    @Override
+    public String toString() {
+      return method + " " + path;
+    }
+  }
+
+  /** Drops what seeding recorded; call right before the code under test runs. */
+  void forgetRequests() throws InterruptedException {
+    calls();
+  }
+
+  /** The requests received since the last call, in order. */
+  List<Call> calls() throws InterruptedException {
+    List<Call> calls = new ArrayList<>();
+    RecordedRequest r;
+    while ((r = server.takeRequest(50, TimeUnit.MILLISECONDS)) != null) {
+      calls.add(new Call(r.getMethod(), r.getPath(), r.getHeader("Content-Type"),
+          r.getUtf8Body()));
+    }
+    return calls;
+  }
+
+  List<Call> writes() throws InterruptedException {
+    return calls().stream().filter(Call::isWrite).toList();
+  }
+
+  static String rsPath(String name) {
+    return "/apis/apps/v1/namespaces/" + NS + "/replicasets/" + name;
+  }
+
+  static String podPath(String name) {
+    return "/api/v1/namespaces/" + NS + "/pods/" + name;
+  }
+
+  static String status(int code, String reason, String message) {
+    return "{\"apiVersion\":\"v1\",\"kind\":\"Status\",\"status\":\"Failure\",\"code\":" + code
+        + ",\"reason\":\"" + reason + "\",\"message\":\"" + message + "\"}";
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    admin.close();
+    server.destroy();
+  }
+}

@@ -1,0 +1,147 @@
+package io.spinclean.kube;
+
+import static io.spinclean.kube.ApplyFixture.rsPath;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import io.spinclean.core.ApplyReport;
+import io.spinclean.core.DeletionResult;
+import io.spinclean.core.Outcome;
+import io.spinclean.core.Plan;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** apply on the article's three scenarios and the clouddriver fixtures, against the mock server. */
+class ExecutorTest {
+  static final String ARTICLE = "examples/article.json";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private ApplyFixture fx;
+
+  @BeforeEach
+  void start() {
+    fx = new ApplyFixture();
+  }
+
+  @AfterEach
+  void stop() {
+    fx.close();
+  }
+
+  @Test
+  void articleScenariosLeaveOnlyTheKeepers() throws Exception {
+    fx.load(ARTICLE);
+    Plan shown = fx.plan();
+    fx.forgetRequests();
+
+    ApplyReport report = fx.executor(ApplyOptions.DEFAULT).execute(shown);
+
+    assertThat(report.results()).extracting(DeletionResult::name, DeletionResult::outcome)
+        .containsExactly(
+            tuple("stream-consumer-v003", Outcome.DELETED),
+            tuple("webapp-v002", Outcome.DELETED),
+            tuple("workers-v005", Outcome.DELETED),
+            tuple("workers-v006", Outcome.DELETED));
+    assertThat(report.remaining()).isEmpty();
+    assertThat(fx.replicaSetNames())
+        .containsExactly("stream-consumer-v004", "webapp-v001", "workers-v007");
+  }
+
+  @Test
+  void everyDeleteCarriesPreconditionsAndPropagationPolicyAndNothingElseIsWritten()
+      throws Exception {
+    fx.load(ARTICLE);
+    Plan shown = fx.plan();
+    String uid = fx.replicaSet("webapp-v002").getMetadata().getUid();
+    String resourceVersion = fx.replicaSet("webapp-v002").getMetadata().getResourceVersion();
+    fx.forgetRequests();
+
+    fx.executor(ApplyOptions.DEFAULT).execute(shown);
+
+    List<ApplyFixture.Call> writes = fx.writes();
+    assertThat(writes).extracting(ApplyFixture.Call::toString).containsExactly(
+        "DELETE " + rsPath("stream-consumer-v003"),
+        "DELETE " + rsPath("webapp-v002"),
+        "DELETE " + rsPath("workers-v005"),
+        "DELETE " + rsPath("workers-v006"));
+    JsonNode body = JSON.readTree(writes.get(1).body());
+    assertThat(body.path("kind").asString()).isEqualTo("DeleteOptions");
+    assertThat(body.path("preconditions").path("uid").asString()).isEqualTo(uid);
+    assertThat(body.path("preconditions").path("resourceVersion").asString())
+        .isEqualTo(resourceVersion);
+    assertThat(body.path("propagationPolicy").asString()).isEqualTo("Background");
+    assertThat(writes).allSatisfy(w -> assertThat(w.contentType()).startsWith("application/json"));
+  }
+
+  @Test
+  void foregroundCascadeIsSentAndOrphanNever() throws Exception {
+    fx.load(ARTICLE);
+    Plan shown = fx.plan();
+    fx.forgetRequests();
+
+    fx.executor(ApplyOptions.DEFAULT.withCascade(ApplyOptions.Cascade.FOREGROUND)).execute(shown);
+
+    assertThat(fx.writes()).hasSize(4).allSatisfy(w -> assertThat(
+        JSON.readTree(w.body()).path("propagationPolicy").asString()).isEqualTo("Foreground"));
+  }
+
+  @Test
+  void clouddriverFixturesDeleteTheDisabledVersionOnly() throws Exception {
+    for (String file : List.of("service-backendlb", "replicaset-backend-v014-disabled",
+        "replicaset-backend-v015-enabled", "replicaset-frontend-deployment-owned",
+        "pod-backend-v014-xkvwh-disabled", "pod-backend-v015-vhglj-enabled")) {
+      fx.load("src/test/resources/apply/clouddriver/" + file + ".yml");
+    }
+    SnapshotSource reader = new ApplySnapshotReader(fx.admin, "backend-ns", "frontend-ns");
+    Plan shown = fx.planner.plan(reader.read());
+    fx.forgetRequests();
+
+    ApplyReport report = fx.executor(reader, ApplyOptions.DEFAULT).execute(shown);
+
+    assertThat(report.results()).extracting(DeletionResult::name, DeletionResult::outcome)
+        .containsExactly(tuple("backend-v014", Outcome.DELETED));
+    assertThat(fx.admin.apps().replicaSets().inAnyNamespace().list().getItems())
+        .extracting(rs -> rs.getMetadata().getName())
+        .containsExactlyInAnyOrder("backend-v015", "frontend-5c6559f75f");
+    assertThat(fx.writes()).extracting(ApplyFixture.Call::toString)
+        .containsExactly("DELETE /apis/apps/v1/namespaces/backend-ns/replicasets/backend-v014");
+  }
+
+  @Test
+  void reRunningOnTheStateItLeavesPlansAndWritesNothing() throws Exception {
+    fx.load(ARTICLE);
+    fx.executor(ApplyOptions.DEFAULT).execute(fx.plan());
+    for (String gone : List.of("webapp-v002", "stream-consumer-v003", "workers-v005",
+        "workers-v006")) {
+      fx.collectGarbage(gone);
+    }
+
+    Plan again = fx.plan();
+    fx.forgetRequests();
+    ApplyReport second = fx.executor(ApplyOptions.DEFAULT).execute(again);
+
+    assertThat(again.deletions()).isEmpty();
+    assertThat(second.results()).isEmpty();
+    assertThat(fx.writes()).isEmpty();
+  }
+
+  @Test
+  void aFreshSnapshotThatCannotBeReadStopsBeforeAnyWrite() throws Exception {
+    fx.load(ARTICLE);
+    Plan shown = fx.plan();
+    fx.forgetRequests();
+    SnapshotSource unreachable = () -> {
+      throw new ApiException("cannot list replicasets in namespace example: connection refused");
+    };
+
+    assertThatThrownBy(() -> fx.executor(unreachable, ApplyOptions.DEFAULT).execute(shown))
+        .isInstanceOf(ApiException.class)
+        .hasMessage("cannot list replicasets in namespace example: connection refused");
+    assertThat(fx.writes()).isEmpty();
+    assertThat(fx.replicaSetNames()).hasSize(7);
+  }
+}
