@@ -206,7 +206,7 @@ final class Requests {
     }
     Throwable cause = e.getCause() != null ? e.getCause() : e;
     if (cause instanceof java.net.http.HttpTimeoutException) {
-      return what + "no answer within the request timeout";
+      return what + "timed out waiting for the Kubernetes API server";
     }
     return what + cause.getMessage();
   }

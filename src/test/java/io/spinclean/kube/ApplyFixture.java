@@ -21,6 +21,7 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.spinclean.core.Plan;
 import io.spinclean.core.Planner;
 import io.spinclean.core.Policy;
+import io.spinclean.core.Snapshot;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,6 +76,43 @@ final class ApplyFixture implements AutoCloseable {
   /** A reader of the live mock cluster (the fresh snapshot). */
   SnapshotSource reader() {
     return new ApplySnapshotReader(admin, NS);
+  }
+
+  /** A step a test takes around the fresh read. */
+  @FunctionalInterface
+  interface Change {
+    void apply() throws Exception;
+  }
+
+  /**
+   * The fresh read, with a change to the cluster right before it (between plan and apply). The
+   * change's requests are not recorded: {@link #calls()} shows the executor's only.
+   */
+  SnapshotSource changeThenRead(Change change) {
+    SnapshotSource read = reader();
+    return () -> {
+      run(change);
+      return read.read();
+    };
+  }
+
+  /** The fresh read, with a change to the cluster right after it (between read and delete). */
+  SnapshotSource readThenChange(Change change) {
+    SnapshotSource read = reader();
+    return () -> {
+      Snapshot snapshot = read.read();
+      run(change);
+      return snapshot;
+    };
+  }
+
+  private void run(Change change) {
+    try {
+      change.apply();
+      forgetRequests();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   Plan plan() throws ApiException {
@@ -174,23 +212,21 @@ final class ApplyFixture implements AutoCloseable {
     try (InputStream in = Files.newInputStream(Path.of(file))) {
       items = admin.load(in).items();
     }
-    // Owners first, then pods; each group in parallel: the mock answers a request in ~50 ms here.
-    List<HasMetadata> owners = items.stream().filter(i -> !(i instanceof Pod)).toList();
+    // Owners first, then pods. ReplicaSets in file order: the mock stamps creationTimestamp at
+    // create time, and "newest" is decided by it (ties: version number). Pods in parallel: the
+    // mock answers a request in ~50 ms here.
     List<Pod> pods = items.stream().filter(Pod.class::isInstance).map(Pod.class::cast).toList();
-    owners.parallelStream().forEach(item -> {
-      String oldUid = item.getMetadata().getUid();
-      item.getMetadata().setResourceVersion(null);
-      String newUid = admin.resource(item).create().getMetadata().getUid();
-      synchronized (uids) {
-        uids.put(oldUid, newUid);
+    for (HasMetadata item : items) {
+      if (!(item instanceof Pod)) {
+        String oldUid = item.getMetadata().getUid();
+        item.getMetadata().setResourceVersion(null);
+        uids.put(oldUid, admin.resource(item).create().getMetadata().getUid());
       }
-    });
+    }
     pods.parallelStream().forEach(pod -> {
       pod.getMetadata().setResourceVersion(null);
       for (OwnerReference ref : pod.getMetadata().getOwnerReferences()) {
-        synchronized (uids) {
-          ref.setUid(uids.getOrDefault(ref.getUid(), ref.getUid()));
-        }
+        ref.setUid(uids.getOrDefault(ref.getUid(), ref.getUid()));
       }
       admin.resource(pod).create();
     });
