@@ -1,13 +1,20 @@
 package io.spinclean.cli;
 
+import io.spinclean.kube.Scope;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** Which Spinnaker clusters to look at; the same flags for plan, apply and watch. */
 final class SelectionOptions {
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec spec;
+
   @Option(
       names = {"-n", "--namespace"},
       paramLabel = "NAMESPACE",
@@ -35,7 +42,26 @@ final class SelectionOptions {
           + " 'replicaSet webapp' (repeatable).")
   List<String> clusters = new ArrayList<>();
 
+  /** The namespaces of a live read: -A, else -n, else the context's namespace. */
+  Scope scope(String defaultNamespace) {
+    validate();
+    if (allNamespaces) {
+      return Scope.all();
+    }
+    return namespaces.isEmpty() ? Scope.of(defaultNamespace) : Scope.of(namespaces);
+  }
+
+  /** Rejects empty values, which kubectl would also reject, with a usage error. */
+  void validate() {
+    for (String ns : namespaces) {
+      if (ns.isBlank()) {
+        throw new ParameterException(spec.commandLine(), "-n/--namespace must not be empty");
+      }
+    }
+  }
+
   Set<String> namespaceSet() {
+    validate();
     return allNamespaces ? Set.of() : new LinkedHashSet<>(namespaces);
   }
 }

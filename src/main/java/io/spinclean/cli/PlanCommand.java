@@ -1,0 +1,89 @@
+package io.spinclean.cli;
+
+import io.spinclean.core.Plan;
+import io.spinclean.core.Planner;
+import io.spinclean.core.Policy;
+import io.spinclean.core.Snapshot;
+import io.spinclean.kube.ApiException;
+import io.spinclean.kube.DumpReader;
+import io.spinclean.kube.InputException;
+import io.spinclean.kube.KubeConnection;
+import io.spinclean.kube.Scope;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code spinclean plan}: what would happen and why, for every version. Never writes. */
+@Command(
+    name = "plan",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Show, for every version of every selected Spinnaker cluster, whether it is kept, deleted"
+          + " or retained, and why. Reads the live cluster, or kubectl dumps with -f. Makes no"
+          + " change."
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  spinclean plan -n example",
+      "  kubectl get rs,pods,svc -A -o json | spinclean plan -f - -o json",
+      "  spinclean plan -f examples/article.json --application webapp",
+      "",
+      "Exit codes: 0 ok; 1 could not run; 2 usage error or unreadable input; 3 a cluster was"
+          + " refused."
+    })
+final class PlanCommand implements Callable<Integer> {
+  @ParentCommand Spinclean root;
+
+  @Mixin SelectionOptions selection;
+  @Mixin PolicyOptions policyOptions;
+  @Mixin ConnectionOptions connection;
+
+  @Option(
+      names = {"-f", "--filename"},
+      paramLabel = "FILE",
+      description = "Read objects from FILE, as printed by `kubectl get replicasets,pods,services"
+          + " -o json|yaml` (repeatable; - = stdin) instead of the live cluster.")
+  List<String> files = new ArrayList<>();
+
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "FORMAT",
+      defaultValue = "table",
+      description = "table (default) or json.")
+  OutputFormat output;
+
+  @Override
+  public Integer call() {
+    try {
+      Plan plan = files.isEmpty() ? planLive() : planFiles();
+      root.out.print(Output.render(plan, output));
+      return plan.anyRefused() ? ExitCode.REFUSED : ExitCode.OK;
+    } catch (InputException e) {
+      root.err.println("spinclean: " + e.getMessage());
+      return ExitCode.USAGE;
+    } catch (ApiException e) {
+      root.err.println("spinclean: " + e.getMessage());
+      return ExitCode.COULD_NOT_RUN;
+    }
+  }
+
+  private Plan planFiles() throws InputException {
+    Snapshot snapshot = DumpReader.read(files, root.in, root.clock.instant());
+    Policy policy = policyOptions.toPolicy(selection.namespaceSet(), selection);
+    return new Planner(policy).plan(snapshot);
+  }
+
+  private Plan planLive() throws ApiException {
+    try (KubeConnection conn = KubeConnection.open(connection.kubeconfig, connection.context)) {
+      Scope scope = selection.scope(conn.defaultNamespace());
+      Policy policy = policyOptions.toPolicy(Set.copyOf(scope.namespaces()), selection);
+      return new Planner(policy).plan(conn.read(scope, root.clock));
+    }
+  }
+}
