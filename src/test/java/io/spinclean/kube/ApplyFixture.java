@@ -17,22 +17,24 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
+import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.spinclean.core.Plan;
 import io.spinclean.core.Planner;
 import io.spinclean.core.Policy;
 import io.spinclean.core.Snapshot;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A fabric8 mock API server in CRUD mode with the objects of a test, the executor's client, a fake
@@ -51,6 +53,7 @@ final class ApplyFixture implements AutoCloseable {
   final KubernetesClient client;
   final ApplyClock sleeper = new ApplyClock();
   final Planner planner = new Planner(Policy.DEFAULT);
+  private final List<Call> recorded = Collections.synchronizedList(new ArrayList<>());
   /** Uids in loaded files -> uids the mock assigned. */
   private final Map<String, String> uids = new HashMap<>();
 
@@ -61,7 +64,7 @@ final class ApplyFixture implements AutoCloseable {
   ApplyFixture(Duration requestTimeout) {
     Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
     server = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
-        new KubernetesMixedDispatcher(responses), false);
+        new RecordingDispatcher(responses, recorded), false);
     server.init();
     admin = server.createClient();
     client = new KubernetesClientBuilder()
@@ -271,22 +274,41 @@ final class ApplyFixture implements AutoCloseable {
   }
 
   /** Drops what seeding recorded; call right before the code under test runs. */
-  void forgetRequests() throws InterruptedException {
+  void forgetRequests() {
     calls();
   }
 
-  /** The requests received since the last call, in order. */
-  List<Call> calls() throws InterruptedException {
-    List<Call> calls = new ArrayList<>();
-    RecordedRequest r;
-    while ((r = server.takeRequest(50, TimeUnit.MILLISECONDS)) != null) {
-      calls.add(new Call(r.getMethod(), r.getPath(), r.getHeader("Content-Type"),
-          r.getUtf8Body()));
+  /** The requests received since the last call, in the order they arrived. */
+  List<Call> calls() {
+    synchronized (recorded) {
+      List<Call> calls = List.copyOf(recorded);
+      recorded.clear();
+      return calls;
     }
-    return calls;
   }
 
-  List<Call> writes() throws InterruptedException {
+  /**
+   * Records each request with its body before the CRUD dispatcher consumes it (the mock's own
+   * {@code takeRequest()} hands out PATCH and POST requests with their bodies already read).
+   */
+  private static final class RecordingDispatcher extends KubernetesMixedDispatcher {
+    private final List<Call> recorded;
+
+    RecordingDispatcher(Map<ServerRequest, Queue<ServerResponse>> responses, List<Call> recorded) {
+      super(responses);
+      this.recorded = recorded;
+    }
+
+    @Override
+    public MockResponse dispatch(RecordedRequest request) {
+      recorded.add(new Call(request.getMethod(), request.getPath(),
+          request.getHeader("Content-Type"),
+          new String(request.getBody().getBytes(), StandardCharsets.UTF_8)));
+      return super.dispatch(request);
+    }
+  }
+
+  List<Call> writes() {
     return calls().stream().filter(Call::isWrite).toList();
   }
 

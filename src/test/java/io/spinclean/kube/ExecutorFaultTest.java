@@ -40,7 +40,7 @@ class ExecutorFaultTest {
     fx.close();
   }
 
-  private List<String> deleteAttempts() throws InterruptedException {
+  private List<String> deleteAttempts() {
     return fx.writes().stream().filter(c -> c.method().equals("DELETE")).map(c -> c.path())
         .toList();
   }

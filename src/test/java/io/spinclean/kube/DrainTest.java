@@ -1,0 +1,194 @@
+package io.spinclean.kube;
+
+import static io.spinclean.kube.ApplyFixture.podPath;
+import static io.spinclean.kube.ApplyFixture.rsPath;
+import static io.spinclean.kube.ApplyFixture.status;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.spinclean.core.ApplyReport;
+import io.spinclean.core.DeletionResult;
+import io.spinclean.core.Outcome;
+import io.spinclean.core.Plan;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * {@code apply --drain}: versions are taken out of their Services the way Spinnaker's Disable does
+ * (SPINNAKER.md §3) before they are deleted, and a pod that vanishes midway does not stop it.
+ */
+class DrainTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ApplyOptions DRAIN_30S = ApplyOptions.DEFAULT.withDrain(Duration.ofSeconds(30));
+  private static final String REMOVE_LABEL =
+      "[{\"op\":\"remove\",\"path\":\"/metadata/labels/load-balancer\"}]";
+
+  private ApplyFixture fx;
+  private Plan shown;
+
+  @BeforeEach
+  void start() throws Exception {
+    fx = new ApplyFixture();
+    fx.load(ExecutorTest.ARTICLE);
+    shown = fx.plan();
+    fx.forgetRequests();
+  }
+
+  @AfterEach
+  void stop() {
+    fx.close();
+  }
+
+  @Test
+  void disablesTemplateThenEachPodThenDeletes() throws Exception {
+    String freshVersion = fx.replicaSet("stream-consumer-v003").getMetadata().getResourceVersion();
+
+    ApplyReport report = fx.executor(DRAIN_30S).execute(shown);
+
+    List<ApplyFixture.Call> writes = fx.writes();
+    assertThat(writes).extracting(ApplyFixture.Call::toString).containsExactly(
+        "PATCH " + rsPath("stream-consumer-v003"),
+        "PATCH " + podPath("stream-consumer-v003-h5v9b"),
+        "PATCH " + podPath("stream-consumer-v003-m3r7f"),
+        "DELETE " + rsPath("stream-consumer-v003"),
+        "PATCH " + rsPath("webapp-v002"),
+        "PATCH " + podPath("webapp-v002-k2j8w"),
+        "PATCH " + podPath("webapp-v002-p4n6z"),
+        "DELETE " + rsPath("webapp-v002"),
+        "DELETE " + rsPath("workers-v005"),
+        // workers-v006: a Disable broke midway, its template is already detached
+        "PATCH " + podPath("workers-v006-g2w9q"),
+        "PATCH " + podPath("workers-v006-r5t8v"),
+        "DELETE " + rsPath("workers-v006"));
+    assertThat(writes.stream().filter(w -> w.method().equals("PATCH")))
+        .allSatisfy(w -> assertThat(w.contentType()).startsWith("application/json-patch+json"));
+    assertThat(writes.get(0).body()).isEqualTo("[{\"op\":\"replace\",\"path\":"
+        + "\"/metadata/resourceVersion\",\"value\":\"" + freshVersion + "\"},"
+        + "{\"op\":\"remove\",\"path\":\"/spec/template/metadata/labels/load-balancer\"}]");
+    assertThat(writes.get(1).body()).isEqualTo(REMOVE_LABEL);
+    // The delete's precondition is the version our own patch produced, not the stale one.
+    JsonNode delete = JSON.readTree(writes.get(3).body());
+    assertThat(delete.path("preconditions").path("resourceVersion").asString())
+        .isNotEqualTo(freshVersion);
+
+    assertThat(report.results())
+        .extracting(DeletionResult::name, DeletionResult::outcome, DeletionResult::drained)
+        .containsExactly(tuple("stream-consumer-v003", Outcome.DELETED, true),
+            tuple("webapp-v002", Outcome.DELETED, true),
+            tuple("workers-v005", Outcome.DELETED, false),
+            tuple("workers-v006", Outcome.DELETED, true));
+    assertThat(report.results().get(0).detail())
+        .isEqualTo("drained: removed the selector labels from the pod template and 2 pods");
+    assertThat(fx.sleeper.sleeps()).isEmpty();
+    // No garbage collector in the mock: the drained pods are still there, without the label.
+    assertThat(fx.podsOf("stream-consumer-v003"))
+        .allSatisfy(p -> assertThat(p.getMetadata().getLabels()).doesNotContainKey("load-balancer"));
+    assertThat(fx.podsOf("stream-consumer-v004"))
+        .allSatisfy(p -> assertThat(p.getMetadata().getLabels()).containsKey("load-balancer"));
+  }
+
+  @Test
+  void aPodThatVanishesMidDrainIsSkippedAndThePodsAfterItAreStillDisabled() throws Exception {
+    SnapshotSource fresh = fx.readThenChange(
+        () -> fx.admin.resource(fx.pod("workers-v006-g2w9q")).delete());
+
+    ApplyReport report = fx.executor(fresh, DRAIN_30S).execute(shown);
+
+    assertThat(report.results().get(3).outcome()).isEqualTo(Outcome.DELETED);
+    assertThat(report.results().get(3).detail()).contains("1 pod vanished");
+    // Where Spinnaker's Disable stops, the pod after the vanished one is still disabled.
+    assertThat(fx.pod("workers-v006-r5t8v").getMetadata().getLabels())
+        .doesNotContainKey("load-balancer");
+    assertThat(fx.calls()).extracting(ApplyFixture.Call::toString)
+        .containsSubsequence(
+            "PATCH " + podPath("workers-v006-g2w9q"),
+            "GET /api/v1/namespaces/example/pods",
+            "PATCH " + podPath("workers-v006-r5t8v"),
+            "DELETE " + rsPath("workers-v006"));
+  }
+
+  @Test
+  void aVersionChangedAfterTheFreshReadIsNeitherDrainedNorDeleted() throws Exception {
+    SnapshotSource fresh = fx.readThenChange(() -> fx.admin.apps().replicaSets()
+        .inNamespace(ApplyFixture.NS).withName("stream-consumer-v003")
+        .edit(rs -> {
+          rs.getMetadata().getAnnotations().put("touched-by", "someone else");
+          return rs;
+        }));
+
+    ApplyReport report = fx.executor(fresh, DRAIN_30S).execute(shown);
+
+    assertThat(report.results().get(0).outcome()).isEqualTo(Outcome.SKIPPED_CHANGED);
+    assertThat(report.results().get(0).detail()).contains("409");
+    assertThat(fx.replicaSet("stream-consumer-v003").getSpec().getTemplate().getMetadata()
+        .getLabels()).containsKey("load-balancer");
+    assertThat(fx.podsOf("stream-consumer-v003"))
+        .allSatisfy(p -> assertThat(p.getMetadata().getLabels()).containsKey("load-balancer"));
+    assertThat(report.results()).extracting(DeletionResult::outcome).containsExactly(
+        Outcome.SKIPPED_CHANGED, Outcome.DELETED, Outcome.DELETED, Outcome.DELETED);
+  }
+
+  @Test
+  void aPodPatchThatKeepsFailingStopsTheRunWithTheVersionNotDeleted() throws Exception {
+    fx.server.expect().patch().withPath(podPath("stream-consumer-v003-m3r7f"))
+        .andReturn(503, status(503, "ServiceUnavailable", "etcd leader changed")).always();
+
+    ApplyReport report = fx.executor(DRAIN_30S).execute(shown);
+
+    assertThat(report.results()).extracting(DeletionResult::outcome).containsExactly(
+        Outcome.FAILED, Outcome.NOT_ATTEMPTED, Outcome.NOT_ATTEMPTED, Outcome.NOT_ATTEMPTED);
+    assertThat(report.results().get(0).detail())
+        .startsWith("cannot patch pods in namespace example: ")
+        .contains("503")
+        .contains("example/stream-consumer-v003 is partly drained and not deleted");
+    assertThat(fx.replicaSetNames()).hasSize(7);
+    assertThat(fx.writes()).extracting(ApplyFixture.Call::method).doesNotContain("DELETE");
+  }
+
+  @Test
+  void aTemplatePatchTheServerRejectsFailsWithItsReason() throws Exception {
+    // e.g. a Service selector key that is also in the ReplicaSet's own selector (Spinnaker #4830)
+    fx.server.expect().patch().withPath(rsPath("stream-consumer-v003"))
+        .andReturn(422, status(422, "Invalid", "ReplicaSet.apps \\\"stream-consumer-v003\\\" is"
+            + " invalid: spec.template.metadata.labels: Invalid value: selector does not match"
+            + " template labels"))
+        .once();
+
+    ApplyReport report = fx.executor(DRAIN_30S).execute(shown);
+
+    assertThat(report.results().get(0).outcome()).isEqualTo(Outcome.FAILED);
+    assertThat(report.results().get(0).detail())
+        .startsWith("cannot patch replicasets in namespace example: ")
+        .contains("selector does not match template labels");
+    assertThat(fx.writes()).extracting(ApplyFixture.Call::method).containsExactly("PATCH");
+  }
+
+  @Test
+  void podsThatKeepServingAreWaitedForNoLongerThanTheDrainThenDeleted() throws Exception {
+    // A pod whose label comes back as fast as it is removed (say, a concurrent Enable).
+    fx.server.expect().patch().withPath(podPath("stream-consumer-v003-h5v9b"))
+        .andReturn(200, "{}").always();
+    ApplyOptions drain5s = ApplyOptions.DEFAULT.withDrain(Duration.ofSeconds(5));
+
+    ApplyReport report = fx.executor(drain5s).execute(shown);
+
+    assertThat(report.results().get(0).outcome()).isEqualTo(Outcome.DELETED);
+    assertThat(report.results().get(0).detail()).endsWith("1 pod still serving after --drain 5s");
+    assertThat(fx.sleeper.slept()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(fx.sleeper.sleeps()).allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(
+        Drainer.POLL));
+    assertThat(fx.replicaSetNames()).doesNotContain("stream-consumer-v003");
+  }
+
+  @Test
+  void selectorKeysAreEscapedAsJsonPointerTokens() {
+    assertThat(Drainer.escape("load-balancer")).isEqualTo("load-balancer");
+    assertThat(Drainer.escape("traffic.example.com/lb")).isEqualTo("traffic.example.com~1lb");
+    assertThat(Drainer.escape("a~b/c")).isEqualTo("a~0b~1c");
+  }
+}
