@@ -1,0 +1,268 @@
+package io.spinclean.render;
+
+import io.spinclean.core.Action;
+import io.spinclean.core.ApplyReport;
+import io.spinclean.core.ClusterKey;
+import io.spinclean.core.ClusterPlan;
+import io.spinclean.core.DeletionResult;
+import io.spinclean.core.Outcome;
+import io.spinclean.core.Plan;
+import io.spinclean.core.Verdict;
+import io.spinclean.core.VersionPlan;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalInt;
+import tools.jackson.core.json.JsonWriteFeature;
+import tools.jackson.databind.ObjectWriter;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Renders a {@link Plan} or an {@link ApplyReport} for a Spinnaker "Run Job (Manifest)" stage
+ * that captures output from logs (SPINNAKER.md §5): the human table of {@link TableRenderer},
+ * then exactly one line {@code SPINNAKER_CONFIG_JSON={...}} whose keys become the stage's outputs,
+ * e.g. {@code ${#stage('Cleanup')['outputs']['spincleanDeleted']}}. The keys are described in
+ * docs/spinnaker.md.
+ *
+ * <p>Invariants, whatever the cluster data (names and annotation values are any strings):
+ *
+ * <ul>
+ *   <li>The human part contains neither {@code SPINNAKER_PROPERTY_} nor {@code
+ *       SPINNAKER_CONFIG_JSON=} anywhere, so it adds no output and cannot discard the others (one
+ *       malformed config line discards every output of the log).
+ *   <li>The config line is one line of printable ASCII (everything else is a JSON escape), starts
+ *       with the marker, holds one valid JSON object, and contains no {@code SPINNAKER_PROPERTY_}.
+ *   <li>Every key starts with {@code spinclean}, so it cannot clash with other stages' outputs; the
+ *       same keys are always present (lists may be empty), so pipeline expressions never meet a
+ *       missing key, and Spinnaker never sees a log without outputs (which fails a job that
+ *       succeeded).
+ * </ul>
+ *
+ * <p>Pure: no I/O, no clock.
+ */
+public final class SpinnakerOutput {
+  /** The marker of a config line; Spinnaker reads it only as the first text of a line. */
+  public static final String CONFIG_JSON = "SPINNAKER_CONFIG_JSON=";
+
+  /** The marker of a property line; Spinnaker reads it anywhere in a line. */
+  static final String PROPERTY = "SPINNAKER_PROPERTY_";
+
+  private static final char DEL = 0x7f;
+
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  // ASCII only: the line survives any stdout encoding and log pipeline unchanged. Slashes stay
+  // unescaped so that "example/webapp-v002" reads as itself in the log.
+  private static final ObjectWriter WRITER = JsonMapper.builder()
+      .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
+      .disable(JsonWriteFeature.ESCAPE_FORWARD_SLASHES)
+      .build()
+      .writer();
+
+  private SpinnakerOutput() {}
+
+  /** A plan ({@code plan -o spinnaker}) without {@code spincleanExitCode}. */
+  public static String render(Plan plan) {
+    return render(plan, OptionalInt.empty());
+  }
+
+  /** A plan, with the exit code the command ends with as {@code spincleanExitCode}. */
+  public static String render(Plan plan, int exitCode) {
+    return render(plan, OptionalInt.of(exitCode));
+  }
+
+  /** An apply ({@code apply -o spinnaker}) without {@code spincleanExitCode}. */
+  public static String render(ApplyReport report) {
+    return render(report, OptionalInt.empty());
+  }
+
+  /** An apply, with the exit code the command ends with as {@code spincleanExitCode}. */
+  public static String render(ApplyReport report, int exitCode) {
+    return render(report, OptionalInt.of(exitCode));
+  }
+
+  /**
+   * The config line alone for a run that could not make a plan (exit code 1 or 2): verdict {@code
+   * ERROR}, the one-sentence message as {@code spincleanError}, every list empty.
+   */
+  public static String error(String message, int exitCode) {
+    Objects.requireNonNull(message, "message");
+    Lists lists = new Lists();
+    ObjectNode out = outputs("ERROR", null, OptionalInt.of(exitCode), message, lists);
+    out.putArray("spincleanClusters");
+    return line(out);
+  }
+
+  /**
+   * Text that Spinnaker reads as nothing: each marker gets a hyphen for its first underscore
+   * ({@code SPINNAKER-PROPERTY_}, {@code SPINNAKER-CONFIG_JSON=}). For anything else the job
+   * writes to its log, such as error messages on stderr.
+   */
+  public static String neutralise(String text) {
+    // Neither marker can overlap itself or be re-created by the replacement (it has no '_'
+    // after "SPINNAKER"), so one pass removes every occurrence.
+    return text.replace(PROPERTY, "SPINNAKER-PROPERTY_")
+        .replace(CONFIG_JSON, "SPINNAKER-CONFIG_JSON=");
+  }
+
+  private static String render(Plan plan, OptionalInt exitCode) {
+    Lists lists = new Lists();
+    for (Plan.Deletion d : plan.deletions()) {
+      lists.deleted.add(ref(d.cluster(), d.version().name()));
+    }
+    String verdict = plan.anyRefused() ? "REFUSED" : lists.deleted.isEmpty() ? "CLEAN" : "CLEANUP";
+    ObjectNode out = outputs(verdict, "plan", exitCode, null, collect(plan, lists));
+    ArrayNode clusters = out.putArray("spincleanClusters");
+    for (ClusterPlan c : plan.clusters()) {
+      cluster(clusters, c).set("deleted", strings(c.deletions().stream()
+          .map(VersionPlan::name).toList()));
+    }
+    return neutralise(TableRenderer.render(plan)) + line(out);
+  }
+
+  private static String render(ApplyReport report, OptionalInt exitCode) {
+    Lists lists = collect(report.plan(), new Lists());
+    for (DeletionResult r : report.results()) {
+      String ref = ref(r.cluster(), r.name());
+      switch (r.outcome()) {
+        case DELETED -> lists.deleted.add(ref);
+        case ALREADY_GONE -> lists.alreadyGone.add(ref);
+        case SKIPPED_CHANGED -> lists.skipped.add(ref);
+        case FAILED, NOT_ATTEMPTED -> lists.failed.add(ref);
+      }
+    }
+    lists.remaining.addAll(report.remaining());
+    String verdict;
+    if (report.anyFailed()) {
+      verdict = "FAILED";
+    } else if (report.plan().anyRefused() || !lists.skipped.isEmpty()) {
+      verdict = "REFUSED";
+    } else {
+      verdict = report.plan().deletions().isEmpty() ? "CLEAN" : "CLEANUP";
+    }
+    ObjectNode out = outputs(verdict, "apply", exitCode, null, lists);
+    ArrayNode clusters = out.putArray("spincleanClusters");
+    for (ClusterPlan c : report.plan().clusters()) {
+      List<String> deleted = report.results().stream()
+          .filter(r -> r.cluster().equals(c.key()) && r.outcome() == Outcome.DELETED)
+          .map(DeletionResult::name)
+          .toList();
+      cluster(clusters, c).set("deleted", strings(deleted));
+    }
+    return neutralise(TableRenderer.render(report)) + line(out);
+  }
+
+  /** What every plan says, whatever happened next: what stays and which clusters were refused. */
+  private static Lists collect(Plan plan, Lists lists) {
+    for (ClusterPlan c : plan.clusters()) {
+      if (c.verdict() == Verdict.REFUSED) {
+        lists.refused.add(c.key().toString());
+      }
+      for (VersionPlan v : c.versions()) {
+        if (v.action() != Action.DELETE) {
+          lists.kept.add(ref(c.key(), v.name()));
+        }
+      }
+    }
+    return lists;
+  }
+
+  /** The top-level keys, in a fixed order; {@code spincleanClusters} is added by the caller. */
+  private static ObjectNode outputs(
+      String verdict, String command, OptionalInt exitCode, String error, Lists lists) {
+    ObjectNode out = NODES.objectNode();
+    out.put("spincleanVerdict", verdict);
+    out.put("spincleanCommand", command);
+    if (exitCode.isPresent()) {
+      out.put("spincleanExitCode", exitCode.getAsInt());
+    } else {
+      out.putNull("spincleanExitCode");
+    }
+    out.put("spincleanError", error);
+    out.put("spincleanSummary", error != null ? error : summary(command, lists));
+    out.set("spincleanDeleted", strings(lists.deleted));
+    out.set("spincleanAlreadyGone", strings(lists.alreadyGone));
+    out.set("spincleanKept", strings(lists.kept));
+    out.set("spincleanRefused", strings(lists.refused));
+    out.set("spincleanSkipped", strings(lists.skipped));
+    out.set("spincleanFailed", strings(lists.failed));
+    out.set("spincleanRemaining", strings(lists.remaining));
+    out.put("spincleanDeletedCount", lists.deleted.size());
+    out.put("spincleanRefusedCount", lists.refused.size());
+    out.put("spincleanFailedCount", lists.failed.size());
+    return out;
+  }
+
+  private static ObjectNode cluster(ArrayNode clusters, ClusterPlan c) {
+    ObjectNode node = clusters.addObject();
+    node.put("namespace", c.key().namespace());
+    node.put("application", c.key().application());
+    node.put("cluster", c.key().cluster());
+    node.put("verdict", c.verdict().name());
+    node.put("reason", c.reason().name());
+    node.put("keep", c.keep().orElse(null));
+    return node;
+  }
+
+  /** One sentence with the counts, e.g. "deleted 2 versions; 1 cluster refused". */
+  private static String summary(String command, Lists lists) {
+    List<String> parts = new ArrayList<>();
+    boolean plan = "plan".equals(command);
+    parts.add((plan ? "would delete " : "deleted ") + count(lists.deleted.size(), "version"));
+    if (!lists.alreadyGone.isEmpty()) {
+      parts.add(lists.alreadyGone.size() + " already gone");
+    }
+    if (!lists.skipped.isEmpty()) {
+      parts.add(lists.skipped.size() + " skipped (changed since the plan)");
+    }
+    if (!lists.failed.isEmpty()) {
+      parts.add(lists.failed.size() + " failed or not attempted");
+    }
+    if (!lists.refused.isEmpty()) {
+      parts.add(count(lists.refused.size(), "cluster") + " refused");
+    }
+    if (!lists.remaining.isEmpty()) {
+      parts.add(lists.remaining.size() + " still present after --wait");
+    }
+    return String.join("; ", parts);
+  }
+
+  /** The config line: marker, one-line ASCII JSON, newline. */
+  private static String line(ObjectNode outputs) {
+    // Both replacements can only meet text inside JSON strings (the keys are fixed), where an
+    // escape is the same character: a name may contain the property marker, which Spinnaker looks
+    // for anywhere in a line, and DEL is the one ASCII control character Jackson leaves as is.
+    String json = WRITER.writeValueAsString(outputs)
+        .replace(PROPERTY, "SPINNAKER\\u005FPROPERTY_")
+        .replace(String.valueOf(DEL), "\\u007F");
+    return CONFIG_JSON + json + "\n";
+  }
+
+  private static ArrayNode strings(List<String> values) {
+    ArrayNode array = NODES.arrayNode();
+    values.forEach(array::add);
+    return array;
+  }
+
+  /** {@code namespace/name}, as the table's outcome section names a version. */
+  private static String ref(ClusterKey cluster, String name) {
+    return cluster.namespace() + "/" + name;
+  }
+
+  private static String count(int n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
+  }
+
+  /** The version and cluster lists, filled in plan order. */
+  private static final class Lists {
+    final List<String> deleted = new ArrayList<>();
+    final List<String> alreadyGone = new ArrayList<>();
+    final List<String> kept = new ArrayList<>();
+    final List<String> refused = new ArrayList<>();
+    final List<String> skipped = new ArrayList<>();
+    final List<String> failed = new ArrayList<>();
+    final List<String> remaining = new ArrayList<>();
+  }
+}
