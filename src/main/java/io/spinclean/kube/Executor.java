@@ -56,6 +56,17 @@ public final class Executor {
   }
 
   /**
+   * An executor that writes through {@code connection} and waits in wall-clock time.
+   *
+   * @param freshSnapshot reads the same namespaces as the shown plan did
+   * @param planner the planner (same policy) that made the shown plan
+   */
+  public static Executor create(KubeConnection connection, SnapshotSource freshSnapshot,
+      Planner planner, ApplyOptions options) {
+    return new Executor(connection.client(), freshSnapshot, planner, options, Sleeper.SYSTEM);
+  }
+
+  /**
    * Deletes what {@code shown} deletes and is still to be deleted in a fresh plan.
    *
    * @return one result per deletion of {@code shown}, in its order

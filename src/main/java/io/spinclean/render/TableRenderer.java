@@ -48,6 +48,17 @@ public final class TableRenderer {
     return out.toString();
   }
 
+  /**
+   * Only the part of {@link #render(ApplyReport)} after the plan, for callers that print the plan
+   * before they execute it: {@code render(plan) + "\n" + renderOutcomes(report)} equals {@code
+   * render(report)}.
+   */
+  public static String renderOutcomes(ApplyReport report) {
+    StringBuilder out = new StringBuilder();
+    appendOutcomes(out, report);
+    return out.toString();
+  }
+
   private static void appendPlan(StringBuilder out, Plan plan) {
     if (plan.clusters().isEmpty()) {
       out.append(NO_CLUSTERS).append('\n');
