@@ -16,7 +16,7 @@ import picocli.CommandLine.ParameterException;
     name = "spinclean",
     mixinStandardHelpOptions = true,
     versionProvider = BuildVersion.class,
-    subcommands = {PlanCommand.class, ApplyCommand.class},
+    subcommands = {PlanCommand.class, ApplyCommand.class, DemoCommand.class},
     description = {
       "Puts Kubernetes clusters left behind by failed Spinnaker blue/green deploys back into a"
           + " healthy state: per Spinnaker cluster, keep the newest version that serves traffic"
