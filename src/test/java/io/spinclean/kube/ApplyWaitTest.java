@@ -1,0 +1,110 @@
+package io.spinclean.kube;
+
+import static io.spinclean.kube.ApplyFixture.status;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.spinclean.core.ApplyReport;
+import io.spinclean.core.DeletionResult;
+import io.spinclean.core.Outcome;
+import io.spinclean.core.Plan;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code apply --wait}: after deleting, wait (bounded) until the deleted ReplicaSets, and with a
+ * foreground cascade their pods, are gone; report what remains. The mock has no garbage collector:
+ * the tests remove pods themselves, "meanwhile", at the executor's n-th sleep.
+ */
+class ApplyWaitTest {
+  private static final Duration TEN_SECONDS = Duration.ofSeconds(10);
+
+  private ApplyFixture fx;
+  private Plan shown;
+
+  @BeforeEach
+  void start() throws Exception {
+    fx = new ApplyFixture();
+    fx.load(ExecutorTest.ARTICLE);
+    shown = fx.plan();
+    fx.forgetRequests();
+  }
+
+  @AfterEach
+  void stop() {
+    fx.close();
+  }
+
+  @Test
+  void backgroundWaitEndsAsSoonAsTheReplicaSetsAreGone() throws Exception {
+    ApplyReport report = fx.executor(ApplyOptions.DEFAULT.withWait(TEN_SECONDS)).execute(shown);
+
+    assertThat(report.remaining()).isEmpty();
+    assertThat(fx.sleeper.sleeps()).isEmpty();
+    assertThat(fx.calls()).extracting(ApplyFixture.Call::toString)
+        .endsWith("GET /apis/apps/v1/namespaces/example/replicasets");
+  }
+
+  @Test
+  void foregroundWaitReportsThePodsThatOutliveTheTimeout() throws Exception {
+    fx.sleeper.meanwhile(n -> {
+      if (n == 1) {
+        fx.collectGarbage("stream-consumer-v003");
+        fx.collectGarbage("webapp-v002");
+      }
+    });
+    ApplyOptions options = ApplyOptions.DEFAULT.withCascade(ApplyOptions.Cascade.FOREGROUND)
+        .withWait(TEN_SECONDS);
+
+    ApplyReport report = fx.executor(options).execute(shown);
+
+    assertThat(report.remaining()).containsExactly(
+        "example/workers-v005-c1s5n (pod)",
+        "example/workers-v006-d7k3p (pod)",
+        "example/workers-v006-g2w9q (pod)",
+        "example/workers-v006-r5t8v (pod)");
+    assertThat(fx.sleeper.slept()).isEqualTo(TEN_SECONDS);
+    assertThat(report.results()).extracting(DeletionResult::outcome).containsOnly(Outcome.DELETED);
+    assertThat(report.results()).extracting(DeletionResult::detail).containsExactly(
+        "", "", "still present after --wait 10s", "still present after --wait 10s");
+  }
+
+  @Test
+  void foregroundWaitEndsWhenTheLastPodIsGone() throws Exception {
+    fx.sleeper.meanwhile(n -> {
+      if (n == 2) {
+        for (String gone : new String[] {"stream-consumer-v003", "webapp-v002", "workers-v005",
+            "workers-v006"}) {
+          fx.collectGarbage(gone);
+        }
+      }
+    });
+    ApplyOptions options = ApplyOptions.DEFAULT.withCascade(ApplyOptions.Cascade.FOREGROUND)
+        .withWait(TEN_SECONDS);
+
+    ApplyReport report = fx.executor(options).execute(shown);
+
+    assertThat(report.remaining()).isEmpty();
+    assertThat(fx.sleeper.slept()).isEqualTo(Duration.ofSeconds(2));
+  }
+
+  @Test
+  void aWaitThatCannotListReportsEverythingAsUnconfirmed() throws Exception {
+    SnapshotSource fresh = fx.readThenChange(() -> fx.server.expect().get()
+        .withPath("/apis/apps/v1/namespaces/example/replicasets")
+        .andReturn(500, status(500, "InternalError", "etcd unavailable")).always());
+
+    ApplyReport report =
+        fx.executor(fresh, ApplyOptions.DEFAULT.withWait(TEN_SECONDS)).execute(shown);
+
+    assertThat(report.results()).extracting(DeletionResult::outcome).containsOnly(Outcome.DELETED);
+    assertThat(report.remaining()).containsExactly("example/stream-consumer-v003",
+        "example/webapp-v002", "example/workers-v005", "example/workers-v006");
+    assertThat(report.results().get(0).detail())
+        .startsWith("--wait could not confirm it is gone: cannot list replicasets in namespace"
+            + " example: ");
+    assertThat(fx.replicaSet("webapp-v002")).isNull();
+    assertThat(fx.replicaSet("webapp-v001")).isNotNull();
+  }
+}
