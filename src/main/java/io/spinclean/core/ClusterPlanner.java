@@ -5,6 +5,7 @@ import io.spinclean.core.spinnaker.LoadBalancers;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,6 +46,7 @@ final class ClusterPlanner {
     List<ReplicaSet> replicaSets = input.stream().sorted(BY_NAME).toList();
     // Rule 2: the cluster's Services are the union of the versions' traffic annotations.
     TreeSet<String> declared = new TreeSet<>();
+    Map<String, List<String>> namedBy = new HashMap<>();
     for (ReplicaSet rs : replicaSets) {
       String raw = rs.annotations().get(Annotations.LOAD_BALANCERS);
       if (raw == null || raw.isBlank()) {
@@ -56,6 +58,7 @@ final class ClusterPlanner {
         return unclassified(key, replicaSets, ClusterReason.MALFORMED_ANNOTATION, why, List.of());
       }
       declared.addAll(parsed.services());
+      namedBy.put(rs.name(), parsed.services());
     }
     if (declared.isEmpty()) {
       String why = "no version names a Service in " + Annotations.LOAD_BALANCERS;
@@ -121,7 +124,7 @@ final class ClusterPlanner {
             missing,
             decided,
             warnings);
-    String broken = trafficGuard(plan, services);
+    String broken = trafficGuard(plan, services, namedBy);
     return broken == null ? plan : refuse(plan, ClusterReason.TRAFFIC_GUARD, broken);
   }
 
@@ -140,17 +143,31 @@ final class ClusterPlanner {
    * Rule 8: every Service that has a serving pod in this cluster must still have one among the
    * versions that are not deleted. Only this cluster's pods count: another cluster's pods behind
    * the same Service are that cluster's business. Returns why it breaks, or null.
+   *
+   * <p>The Service must also stay named by a remaining version's traffic annotation: otherwise the
+   * next plan would no longer see it as the cluster's (rule 2) and could delete its last serving
+   * version. That needs a version serving a Service it does not name itself (labels edited by
+   * hand), so a human should look at it.
    */
-  private static String trafficGuard(ClusterPlan plan, List<Service> services) {
+  private static String trafficGuard(
+      ClusterPlan plan, List<Service> services, Map<String, List<String>> namedBy) {
     for (Service svc : services) {
-      boolean before =
-          plan.versions().stream().anyMatch(v -> v.servedServices().contains(svc.name()));
-      boolean after =
-          plan.versions().stream()
-              .anyMatch(
-                  v -> v.action() != Action.DELETE && v.servedServices().contains(svc.name()));
-      if (before && !after) {
-        return "Service " + svc.name() + " would lose its last serving pod";
+      String name = svc.name();
+      boolean before = plan.versions().stream().anyMatch(v -> v.servedServices().contains(name));
+      if (!before) {
+        continue;
+      }
+      List<VersionPlan> remaining =
+          plan.versions().stream().filter(v -> v.action() != Action.DELETE).toList();
+      if (remaining.stream().noneMatch(v -> v.servedServices().contains(name))) {
+        return "Service " + name + " would lose its last serving pod";
+      }
+      if (remaining.stream()
+          .noneMatch(v -> namedBy.getOrDefault(v.name(), List.of()).contains(name))) {
+        return "Service "
+            + name
+            + " would still be served but no longer named by any version's "
+            + Annotations.LOAD_BALANCERS;
       }
     }
     return null;

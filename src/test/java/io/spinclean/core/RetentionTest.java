@@ -26,14 +26,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 class RetentionTest {
   private static final Policy DEFAULT = Policy.DEFAULT;
 
-  private static Policy keepPrevious(int n) {
-    return DEFAULT.withKeepPrevious(n);
-  }
-
-  private static Policy minAge(Duration d) {
-    return DEFAULT.withMinAge(d);
-  }
-
   static Stream<Arguments> protect() {
     return Stream.of(
         Arguments.of(
@@ -82,32 +74,32 @@ class RetentionTest {
     // app-v004 is the keeper; the older ones serve nothing unless said otherwise.
     return Stream.of(
         Arguments.of(
-            keepPrevious(0),
+            0,
             List.of(rs("app-v001"), rs("app-v002"), rs("app-v003"), rs("app-v004").serving(1)),
             "CLEANUP STALE_VERSIONS keep=app-v004 | app-v001 DELETE SUPERSEDED"
                 + " | app-v002 DELETE SUPERSEDED | app-v003 DELETE SUPERSEDED"
                 + " | app-v004 KEEP NEWEST_SERVING"),
         Arguments.of(
-            keepPrevious(1),
+            1,
             List.of(rs("app-v001"), rs("app-v002"), rs("app-v003"), rs("app-v004").serving(1)),
             "CLEANUP STALE_VERSIONS keep=app-v004 | app-v001 DELETE SUPERSEDED"
                 + " | app-v002 DELETE SUPERSEDED | app-v003 RETAIN ROLLBACK_TARGET"
                 + " | app-v004 KEEP NEWEST_SERVING"),
         Arguments.of(
-            keepPrevious(2),
+            2,
             List.of(rs("app-v001"), rs("app-v002"), rs("app-v003"), rs("app-v004").serving(1)),
             "CLEANUP STALE_VERSIONS keep=app-v004 | app-v001 DELETE SUPERSEDED"
                 + " | app-v002 RETAIN ROLLBACK_TARGET | app-v003 RETAIN ROLLBACK_TARGET"
                 + " | app-v004 KEEP NEWEST_SERVING"),
         Arguments.of(
-            keepPrevious(5),
+            5,
             List.of(rs("app-v001"), rs("app-v002"), rs("app-v003"), rs("app-v004").serving(1)),
             "CLEAN NOTHING_TO_DELETE keep=app-v004 | app-v001 RETAIN ROLLBACK_TARGET"
                 + " | app-v002 RETAIN ROLLBACK_TARGET | app-v003 RETAIN ROLLBACK_TARGET"
                 + " | app-v004 KEEP NEWEST_SERVING"),
         // A serving old version is no rollback target: it is deleted and takes no slot.
         Arguments.of(
-            keepPrevious(1),
+            1,
             List.of(
                 rs("app-v001"),
                 rs("app-v002"),
@@ -118,7 +110,7 @@ class RetentionTest {
                 + " | app-v004 KEEP NEWEST_SERVING"),
         // A protected version is kept anyway and takes no slot.
         Arguments.of(
-            keepPrevious(1),
+            1,
             List.of(
                 rs("app-v001"),
                 rs("app-v002"),
@@ -129,37 +121,39 @@ class RetentionTest {
                 + " | app-v004 KEEP NEWEST_SERVING"),
         // Versions newer than the keeper are never rollback targets.
         Arguments.of(
-            keepPrevious(1),
+            1,
             List.of(rs("app-v003").serving(1), rs("app-v004").pods(1).notReady()),
             "CLEANUP STALE_VERSIONS keep=app-v003 | app-v003 KEEP NEWEST_SERVING"
                 + " | app-v004 DELETE FAILED_CANDIDATE"));
   }
 
-  @ParameterizedTest(name = "{0}: {2}")
+  @ParameterizedTest(name = "--keep-previous {0}: {2}")
   @MethodSource("keepPrevious")
   void keepPreviousRetainsTheNewestNonServingOlderVersions(
-      Policy policy, List<VersionBuilder> versions, String expected) {
-    assertThat(describe(planOf(policy, versions))).isEqualTo(expected);
+      int keepPrevious, List<VersionBuilder> versions, String expected) {
+    assertThat(describe(planOf(DEFAULT.withKeepPrevious(keepPrevious), versions)))
+        .isEqualTo(expected);
   }
 
   static Stream<Arguments> minAge() {
     Duration tenMinutes = Duration.ofMinutes(10);
     return Stream.of(
-        Arguments.of(minAge(tenMinutes), Duration.ofMinutes(9), "RETAIN TOO_YOUNG"),
-        Arguments.of(minAge(tenMinutes), Duration.ofMinutes(10), "DELETE FAILED_CANDIDATE"),
-        Arguments.of(minAge(tenMinutes), Duration.ofMinutes(11), "DELETE FAILED_CANDIDATE"),
-        Arguments.of(minAge(tenMinutes), Duration.ofMinutes(-1), "RETAIN TOO_YOUNG"),
-        Arguments.of(DEFAULT, Duration.ZERO, "DELETE FAILED_CANDIDATE"),
+        Arguments.of(tenMinutes, Duration.ofMinutes(9), "RETAIN TOO_YOUNG"),
+        Arguments.of(tenMinutes, Duration.ofMinutes(10), "DELETE FAILED_CANDIDATE"),
+        Arguments.of(tenMinutes, Duration.ofMinutes(11), "DELETE FAILED_CANDIDATE"),
+        Arguments.of(tenMinutes, Duration.ofMinutes(-1), "RETAIN TOO_YOUNG"),
+        Arguments.of(Duration.ZERO, Duration.ZERO, "DELETE FAILED_CANDIDATE"),
         // Created after takenAt is clock skew: with no --min-age it is no reason to wait.
-        Arguments.of(DEFAULT, Duration.ofMinutes(-1), "DELETE FAILED_CANDIDATE"));
+        Arguments.of(Duration.ZERO, Duration.ofMinutes(-1), "DELETE FAILED_CANDIDATE"));
   }
 
-  @ParameterizedTest(name = "{0}, candidate aged {1}: {2}")
+  @ParameterizedTest(name = "--min-age {0}, candidate aged {1}: {2}")
   @MethodSource("minAge")
-  void minAgeRetainsYoungVersionsNewerThanTheKeeper(Policy policy, Duration age, String expected) {
+  void minAgeRetainsYoungVersionsNewerThanTheKeeper(
+      Duration minAge, Duration age, String expected) {
     ClusterPlan plan =
         planOf(
-            policy,
+            DEFAULT.withMinAge(minAge),
             List.of(
                 rs("app-v001").age(Duration.ofHours(2)).serving(1),
                 rs("app-v002").age(age).pods(1).notReady()));
@@ -173,7 +167,7 @@ class RetentionTest {
   void minAgeDoesNotRetainVersionsOlderThanTheKeeper(String name, VersionBuilder old) {
     ClusterPlan plan =
         planOf(
-            minAge(Duration.ofHours(1)),
+            DEFAULT.withMinAge(Duration.ofHours(1)),
             List.of(
                 old.age(Duration.ofMinutes(2)),
                 rs("app-v002").age(Duration.ofMinutes(1)).serving(1)));

@@ -9,6 +9,8 @@ import static io.spinclean.core.Plans.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.spinclean.core.Clusters.ClusterBuilder;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -102,6 +104,25 @@ class TrafficAnnotationTest {
         .isEqualTo(
             "webapp-v002: traffic.spinnaker.io/load-balancers has an entry that is not"
                 + " \"<kind> <name>\": \"service\"");
+  }
+
+  @Test
+  void withTwoMalformedVersionsTheDetailDoesNotDependOnInputOrder() {
+    Snapshot s =
+        snapshot(
+            cluster("webapp")
+                .service("webapp")
+                .with(
+                    rs("webapp-v001").serving(2).traffic("not json"),
+                    rs("webapp-v002").pods(2).notReady().traffic("[\"service\"]")));
+    List<ReplicaSet> reversed = new ArrayList<>(s.replicaSets());
+    Collections.reverse(reversed);
+
+    String detail = only(plan(s)).detail();
+
+    assertThat(detail).startsWith("webapp-v001: ");
+    assertThat(only(plan(new Snapshot(s.takenAt(), reversed, s.pods(), s.services()))).detail())
+        .isEqualTo(detail);
   }
 
   @Test

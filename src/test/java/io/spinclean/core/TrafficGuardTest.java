@@ -102,6 +102,29 @@ class TrafficGuardTest {
   }
 
   @Test
+  void aPlanMustNotHideAServedServiceFromTheNextPlan() {
+    // app-v003 serves b by its labels, but only app-v002 names b in its traffic annotation.
+    // Deleting app-v002 would leave b served yet no longer the cluster's Service: the next plan
+    // would keep the protected app-v001 (serving a) and delete app-v003, b's last endpoints.
+    ClusterBuilder c =
+        twoServices(
+            rs("app-v001").protect().traffic("[\"service a\"]").serving(1).labeledFor("a"),
+            rs("app-v002").traffic("[\"service b\"]"),
+            rs("app-v003").traffic("[\"service a\"]").templateFor("b").serving(2).labeledFor("b"));
+
+    ClusterPlan plan = Plans.only(plan(snapshot(c)));
+
+    assertThat(describe(plan))
+        .isEqualTo(
+            "REFUSED TRAFFIC_GUARD keep=app-v003 | app-v001 RETAIN PROTECTED"
+                + " | app-v002 RETAIN CLUSTER_REFUSED | app-v003 KEEP NEWEST_SERVING");
+    assertThat(plan.detail())
+        .isEqualTo(
+            "Service b would still be served but no longer named by any version's"
+                + " traffic.spinnaker.io/load-balancers");
+  }
+
+  @Test
   void onlyThisClustersPodsCount() {
     // Another cluster in the namespace also serves Service a; the guard does not lean on it:
     // the other cluster's versions are that cluster's business and may be cleaned up too.
