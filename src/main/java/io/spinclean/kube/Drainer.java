@@ -94,7 +94,10 @@ final class Drainer {
     Requests.Reply reply = send(target, "replicasets", target.path(), ops);
     if (reply.ok()) {
       tally.template = true;
-      return requests.parse(reply, ReplicaSet.class).getMetadata().getResourceVersion();
+      ReplicaSet patched = requests.parse(reply, ReplicaSet.class);
+      // Without the new resourceVersion the delete's precondition fails (409): skipped, not lost.
+      return patched == null || patched.getMetadata() == null
+          ? target.resourceVersion() : patched.getMetadata().getResourceVersion();
     }
     switch (reply.code()) {
       case 404 -> throw new Halt(Outcome.ALREADY_GONE, "deleted by someone else before the drain");

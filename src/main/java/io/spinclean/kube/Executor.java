@@ -79,27 +79,31 @@ public final class Executor {
     List<Target> deleted = new ArrayList<>();
     String failed = null;
     for (Plan.Deletion deletion : shown.deletions()) {
-      Object step = reconcile(deletion, snapshot, again);
-      if (step instanceof DeletionResult decided) {
-        results.add(decided);
-      } else if (failed != null) {
-        results.add(result((Target) step, Outcome.NOT_ATTEMPTED, false,
+      Target target;
+      try {
+        target = reconcile(deletion, snapshot, again);
+      } catch (Halt nothingToDo) {
+        results.add(new DeletionResult(deletion.cluster(), deletion.version().name(),
+            deletion.version().uid(), nothingToDo.outcome(), false, nothingToDo.detail()));
+        continue;
+      }
+      if (failed != null) {
+        results.add(result(target, Outcome.NOT_ATTEMPTED, false,
             "not attempted: stopped after " + failed + " failed"));
-      } else {
-        Target target = (Target) step;
-        DeletionResult done;
-        try {
-          done = act(target);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          done = result(target, Outcome.FAILED, false, "interrupted before it was deleted");
-        }
-        results.add(done);
-        if (done.outcome() == Outcome.DELETED) {
-          deleted.add(target);
-        } else if (done.outcome() == Outcome.FAILED) {
-          failed = target.toString();
-        }
+        continue;
+      }
+      DeletionResult done;
+      try {
+        done = act(target);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        done = result(target, Outcome.FAILED, false, "interrupted before it was deleted");
+      }
+      results.add(done);
+      if (done.outcome() == Outcome.DELETED) {
+        deleted.add(target);
+      } else if (done.outcome() == Outcome.FAILED) {
+        failed = target.toString();
       }
     }
     List<String> remaining = List.of();
@@ -111,39 +115,38 @@ public final class Executor {
   }
 
   /**
-   * Compares a shown deletion with the fresh snapshot and plan: returns the {@link Target} to act
-   * on, or the {@link DeletionResult} when there is nothing to do.
+   * Compares a shown deletion with the fresh snapshot and plan.
+   *
+   * @return what to act on: the version is DELETE in both plans, with the same uid
+   * @throws Halt there is nothing to do, with the outcome to report
    */
-  private static Object reconcile(Plan.Deletion shown, Snapshot snapshot, Plan again) {
+  private static Target reconcile(Plan.Deletion shown, Snapshot snapshot, Plan again)
+      throws Halt {
     ClusterKey key = shown.cluster();
     VersionPlan version = shown.version();
-    Optional<ReplicaSet> now = snapshot.replicaSets().stream()
-        .filter(rs -> rs.namespace().equals(key.namespace()) && rs.name().equals(version.name()))
-        .findFirst();
-    if (now.isEmpty()) {
-      return decided(key, version, Outcome.ALREADY_GONE, "no longer exists");
-    }
-    ReplicaSet rs = now.get();
+    ReplicaSet rs = snapshot.replicaSets().stream()
+        .filter(r -> r.namespace().equals(key.namespace()) && r.name().equals(version.name()))
+        .findFirst()
+        .orElseThrow(() -> new Halt(Outcome.ALREADY_GONE, "no longer exists"));
     if (!rs.uid().equals(version.uid())) {
-      return decided(key, version, Outcome.SKIPPED_CHANGED,
+      throw new Halt(Outcome.SKIPPED_CHANGED,
           "replaced since the plan: uid " + version.uid() + " is now " + rs.uid());
     }
     if (rs.terminating()) {
-      return decided(key, version, Outcome.ALREADY_GONE, "already being deleted");
+      throw new Halt(Outcome.ALREADY_GONE, "already being deleted");
     }
     Optional<ClusterPlan> cluster =
         again.clusters().stream().filter(c -> c.key().equals(key)).findFirst();
-    Optional<VersionPlan> fresh = cluster.flatMap(c -> c.versions().stream()
-        .filter(v -> v.name().equals(version.name()) && v.uid().equals(version.uid()))
-        .findFirst());
-    if (fresh.isEmpty()) {
-      return decided(key, version, Outcome.SKIPPED_CHANGED,
-          "no longer a version of cluster " + key + " in a fresh plan");
-    }
-    if (fresh.get().action() != Action.DELETE) {
-      VersionPlan v = fresh.get();
-      return decided(key, version, Outcome.SKIPPED_CHANGED, "now " + v.action() + " ("
-          + v.reason() + ") in a fresh plan: " + v.detail());
+    VersionPlan fresh = cluster
+        .flatMap(c -> c.versions().stream()
+            .filter(v -> v.name().equals(version.name()) && v.uid().equals(version.uid()))
+            .findFirst())
+        .orElseThrow(() -> new Halt(Outcome.SKIPPED_CHANGED,
+            "no longer a version of cluster " + key + " in a fresh plan"));
+    if (fresh.action() != Action.DELETE) {
+      // Never the other way round: what only the fresh plan deletes was not shown to anyone.
+      throw new Halt(Outcome.SKIPPED_CHANGED, "now " + fresh.action() + " (" + fresh.reason()
+          + ") in a fresh plan: " + fresh.detail());
     }
     List<String> serviceNames = cluster.get().services();
     List<Service> services = snapshot.services().stream()
@@ -224,11 +227,6 @@ public final class Executor {
           r.detail().isEmpty() ? note : r.detail() + "; " + note));
     }
     return left.remaining();
-  }
-
-  private static DeletionResult decided(
-      ClusterKey key, VersionPlan version, Outcome outcome, String detail) {
-    return new DeletionResult(key, version.name(), version.uid(), outcome, false, detail);
   }
 
   private static DeletionResult result(
