@@ -19,6 +19,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -86,8 +89,18 @@ final class ApplyCommand implements Callable<Integer> {
           + " are gone, up to TIMEOUT (default 5m), and report what remains.")
   Duration waitTimeout;
 
+  /** Accepted only to answer with a clear sentence rather than "unknown option". */
+  @Option(names = {"-f", "--filename"}, hidden = true, paramLabel = "FILE")
+  List<String> files = List.of();
+
+  @Spec CommandSpec spec;
+
   @Override
   public Integer call() {
+    if (!files.isEmpty()) {
+      throw new ParameterException(spec.commandLine(),
+          "apply acts on the live cluster only; to see a plan of a file use 'spinclean plan -f'");
+    }
     try (KubeConnection conn = KubeConnection.open(connection.kubeconfig, connection.context)) {
       Scope scope = selection.scope(conn.defaultNamespace());
       Policy policy = policyOptions.toPolicy(Set.copyOf(scope.namespaces()), selection);

@@ -1,0 +1,31 @@
+package io.spinclean.cli;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+
+/** One in-process run of the command line: exit code and everything printed. */
+record Run(int exitCode, String out, String err) {
+  static final Instant NOW = Instant.parse("2026-11-26T06:00:00Z");
+
+  static Run of(String... args) {
+    return withStdin("", args);
+  }
+
+  static Run withStdin(String stdin, String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code;
+    try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+      code = Spinclean.run(args, o, e,
+          new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+          Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+}
