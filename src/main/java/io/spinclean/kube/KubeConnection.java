@@ -1,0 +1,188 @@
+package io.spinclean.kube;
+
+import io.fabric8.kubernetes.api.model.NamedContext;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
+import io.spinclean.core.Snapshot;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/**
+ * A connection to one Kubernetes API server, found the way kubectl finds it: {@code --kubeconfig
+ * FILE} if given, else {@code KUBECONFIG}, else {@code ~/.kube/config}, else, inside a pod, the
+ * pod's service account. {@code --context} picks a context of the kubeconfig. TLS certificates are
+ * always verified as the kubeconfig says; spinclean never turns verification off.
+ *
+ * <p>Every request has a {@link #REQUEST_TIMEOUT} and every connection attempt a {@link
+ * #CONNECT_TIMEOUT}. A request that fails with 429, a 5xx or an I/O error (a timeout included) is
+ * retried at most {@link #RETRIES} times, after 250 ms, 500 ms and 1 s or after the server's {@code
+ * Retry-After} when that is longer (fabric8 8.0.0 honours it); then it fails. So a hung server
+ * fails a request after at most (1 + 3) × 30 s, not fabric8's default of 10 retries.
+ *
+ * <p>Closing the connection closes its HTTP client, so the JVM can exit at once.
+ */
+public final class KubeConnection implements AutoCloseable {
+  public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+  public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  public static final int RETRIES = 3;
+  static final Duration FIRST_RETRY_DELAY = Duration.ofMillis(250);
+
+  private final KubernetesClient client;
+  private final String defaultNamespace;
+
+  private KubeConnection(KubernetesClient client, String defaultNamespace) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.defaultNamespace = Objects.requireNonNull(defaultNamespace, "defaultNamespace");
+  }
+
+  /**
+   * @param kubeconfig {@code --kubeconfig}, or null to look where kubectl looks
+   * @param context {@code --context}, or null for the kubeconfig's current context
+   * @throws ApiException no configuration found, the kubeconfig cannot be read, or the context is
+   *     not in it; the message says which
+   */
+  public static KubeConnection open(String kubeconfig, String context) throws ApiException {
+    Config config = kubeconfig == null ? autoConfigure(context) : fromFile(kubeconfig, context);
+    if (context != null) {
+      NamedContext current = config.getCurrentContext();
+      if (current == null || !context.equals(current.getName())) {
+        String file =
+            config.getFile() == null ? "(no kubeconfig found)" : config.getFile().getPath();
+        throw new ApiException(
+            "context \"" + context + "\" not found in kubeconfig " + file + contextNames(config));
+      }
+    }
+    return create(config);
+  }
+
+  /** Tunes timeouts and retries and builds the client with the JDK's HTTP client. */
+  static KubeConnection create(Config config) {
+    config.setRequestTimeout((int) REQUEST_TIMEOUT.toMillis());
+    config.setConnectionTimeout((int) CONNECT_TIMEOUT.toMillis());
+    config.setRequestRetryBackoffLimit(RETRIES);
+    config.setRequestRetryBackoffInterval((int) FIRST_RETRY_DELAY.toMillis());
+    KubernetesClient client =
+        new KubernetesClientBuilder()
+            .withConfig(config)
+            .withHttpClientFactory(new JdkHttpClientFactory())
+            .build();
+    String ns = config.getNamespace();
+    return new KubeConnection(client, ns == null || ns.isBlank() ? "default" : ns);
+  }
+
+  /** For tests and the embedded server: a connection over a client built elsewhere. */
+  static KubeConnection of(KubernetesClient client, String defaultNamespace) {
+    return new KubeConnection(client, defaultNamespace);
+  }
+
+  /** The context's namespace, or the pod's, else {@code default}: where {@code plan} looks. */
+  public String defaultNamespace() {
+    return defaultNamespace;
+  }
+
+  /** The API server's URL, e.g. {@code https://10.0.0.1:6443}. */
+  public String server() {
+    return ApiErrors.server(client);
+  }
+
+  /** The kubeconfig context in use, or "the pod's service account". */
+  public String credentials() {
+    return ApiErrors.credentials(client);
+  }
+
+  /**
+   * One snapshot of the scope: three paginated lists per namespace, GET requests only (see {@link
+   * LiveReader}).
+   */
+  public Snapshot read(Scope scope, Clock clock) throws ApiException {
+    return new LiveReader(client, clock).read(scope);
+  }
+
+  /** A fresh {@link #read} each time, e.g. for the second snapshot {@code apply} takes. */
+  public SnapshotSource source(Scope scope, Clock clock) {
+    Objects.requireNonNull(scope, "scope");
+    LiveReader reader = new LiveReader(client, clock);
+    return () -> reader.read(scope);
+  }
+
+  KubernetesClient client() {
+    return client;
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+
+  private static Config fromFile(String kubeconfig, String context) throws ApiException {
+    Path path = Path.of(kubeconfig);
+    if (!Files.exists(path)) {
+      throw new ApiException("kubeconfig " + kubeconfig + ": no such file");
+    }
+    if (Files.isDirectory(path)) {
+      throw new ApiException("kubeconfig " + kubeconfig + ": is a directory");
+    }
+    try {
+      return Config.fromKubeconfig(context, new File(kubeconfig));
+    } catch (KubernetesClientException e) {
+      throw new ApiException(
+          "kubeconfig " + kubeconfig + ": not a valid kubeconfig (" + rootMessage(e) + ")", e);
+    }
+  }
+
+  private static Config autoConfigure(String context) throws ApiException {
+    Config config;
+    try {
+      config = Config.autoConfigure(context);
+    } catch (KubernetesClientException e) {
+      throw new ApiException("cannot read the kubeconfig (" + rootMessage(e) + ")", e);
+    }
+    if (config.getFile() == null && !configuredWithoutFile(System.getenv())) {
+      throw new ApiException(
+          "no Kubernetes configuration found: pass --kubeconfig, set KUBECONFIG or create"
+              + " ~/.kube/config (inside a pod, the service account is used)");
+    }
+    return config;
+  }
+
+  /**
+   * Without a kubeconfig, fabric8 falls back to https://kubernetes.default.svc; that is right only
+   * inside a pod (KUBERNETES_SERVICE_HOST is set) or when the server is named explicitly.
+   */
+  static boolean configuredWithoutFile(Map<String, String> env) {
+    return env.get("KUBERNETES_SERVICE_HOST") != null
+        || env.get("KUBERNETES_MASTER") != null
+        || System.getProperty(Config.KUBERNETES_MASTER_SYSTEM_PROPERTY) != null;
+  }
+
+  private static String contextNames(Config config) {
+    if (config.getContexts() == null || config.getContexts().isEmpty()) {
+      return "";
+    }
+    return " (its contexts: "
+        + config.getContexts().stream()
+            .map(NamedContext::getName)
+            .sorted()
+            .collect(Collectors.joining(", "))
+        + ")";
+  }
+
+  private static String rootMessage(Throwable e) {
+    String said = e.getMessage();
+    for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+      if (t.getMessage() != null && !t.getMessage().isBlank()) {
+        said = t.getMessage();
+      }
+    }
+    return said == null ? e.getClass().getSimpleName() : said.strip().replaceAll("\\s+", " ");
+  }
+}

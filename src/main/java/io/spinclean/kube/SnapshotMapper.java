@@ -1,0 +1,190 @@
+package io.spinclean.kube;
+
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.ServiceSpec;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetSpec;
+import io.spinclean.core.Pod;
+import io.spinclean.core.ReplicaSet;
+import io.spinclean.core.Service;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * fabric8 objects to the core records, keeping only what the planner reads: a snapshot may hold
+ * 10,000 ReplicaSets and 50,000 pods, so the fabric8 objects are dropped as soon as they are
+ * mapped. Both readers (dump files and the live API) and the executor map through here, so they
+ * agree on what "ready", "controlled" and "terminating" mean.
+ *
+ * <p>Missing maps and lists are empty; a missing namespace is {@code default} (kubectl's).
+ *
+ * @throws IllegalArgumentException from every method when a field cannot be understood; the message
+ *     names the field and the value (e.g. {@code metadata.creationTimestamp is not an RFC 3339
+ *     time: "yesterday"}) and the caller adds where the object came from
+ */
+final class SnapshotMapper {
+  static final String DEFAULT_NAMESPACE = "default";
+
+  private SnapshotMapper() {}
+
+  static ReplicaSet replicaSet(io.fabric8.kubernetes.api.model.apps.ReplicaSet rs) {
+    ObjectMeta meta = meta(rs.getMetadata());
+    ReplicaSetSpec spec = rs.getSpec();
+    // spec.replicas defaults to 1 in the API server when it is left out.
+    int replicas = spec == null || spec.getReplicas() == null ? 1 : spec.getReplicas();
+    if (replicas < 0) {
+      throw new IllegalArgumentException("spec.replicas is negative: " + replicas);
+    }
+    PodTemplateSpec template = spec == null ? null : spec.getTemplate();
+    Map<String, String> templateLabels =
+        template == null || template.getMetadata() == null
+            ? Map.of()
+            : strings(template.getMetadata().getLabels());
+    return new ReplicaSet(
+        namespace(meta),
+        meta.getName(),
+        meta.getUid(),
+        meta.getResourceVersion(),
+        createdAt(meta),
+        controlled(meta.getOwnerReferences()),
+        meta.getDeletionTimestamp() != null,
+        spinnakerAnnotations(meta.getAnnotations()),
+        strings(meta.getLabels()),
+        templateLabels,
+        replicas);
+  }
+
+  static Pod pod(io.fabric8.kubernetes.api.model.Pod pod) {
+    ObjectMeta meta = meta(pod.getMetadata());
+    Set<String> owners = new HashSet<>();
+    for (OwnerReference ref : list(meta.getOwnerReferences())) {
+      if (ref != null && ref.getUid() != null) {
+        owners.add(ref.getUid());
+      }
+    }
+    return new Pod(
+        namespace(meta),
+        meta.getName(),
+        meta.getUid(),
+        owners,
+        strings(meta.getLabels()),
+        ready(pod.getStatus()),
+        meta.getDeletionTimestamp() != null);
+  }
+
+  static Service service(io.fabric8.kubernetes.api.model.Service service) {
+    ObjectMeta meta = meta(service.getMetadata());
+    ServiceSpec spec = service.getSpec();
+    return new Service(
+        namespace(meta), meta.getName(), spec == null ? Map.of() : strings(spec.getSelector()));
+  }
+
+  /** The Ready condition is True (kubectl's READY column counts containers; Services use this). */
+  static boolean ready(PodStatus status) {
+    if (status == null) {
+      return false;
+    }
+    for (PodCondition c : list(status.getConditions())) {
+      if (c != null && "Ready".equals(c.getType()) && "True".equals(c.getStatus())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Kubernetes writes RFC 3339 times ({@code 2020-07-24T17:59:52Z}); none at all is the epoch. */
+  static Instant createdAt(ObjectMeta meta) {
+    String text = meta.getCreationTimestamp();
+    if (text == null || text.isEmpty()) {
+      return Instant.EPOCH;
+    }
+    try {
+      return OffsetDateTime.parse(text).toInstant();
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException(
+          "metadata.creationTimestamp is not an RFC 3339 time: \"" + text + "\"", e);
+    }
+  }
+
+  /** An owner with {@code controller: true} (e.g. a Deployment) manages the ReplicaSet. */
+  private static boolean controlled(List<OwnerReference> owners) {
+    for (OwnerReference ref : list(owners)) {
+      if (ref != null && Boolean.TRUE.equals(ref.getController())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Only the annotations of Spinnaker's and spinclean's own domains are read by the planner
+   * (SPINNAKER.md §1). The others are dropped: Spinnaker deploys with kubectl apply, so every
+   * version also carries {@code kubectl.kubernetes.io/last-applied-configuration}, a copy of its
+   * whole manifest, and keeping thousands of those would dwarf the rest of the snapshot.
+   */
+  private static Map<String, String> spinnakerAnnotations(Map<String, String> annotations) {
+    if (annotations == null || annotations.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, String> kept = new HashMap<>();
+    annotations.forEach(
+        (key, value) -> {
+          if (key != null && value != null && isSpinnakerKey(key)) {
+            kept.put(key, value);
+          }
+        });
+    return kept;
+  }
+
+  static boolean isSpinnakerKey(String key) {
+    int slash = key.indexOf('/');
+    if (slash < 0) {
+      return false;
+    }
+    String prefix = key.substring(0, slash);
+    return prefix.equals("spinnaker.io")
+        || prefix.endsWith(".spinnaker.io")
+        || prefix.equals("spinclean.io")
+        || prefix.endsWith(".spinclean.io");
+  }
+
+  private static ObjectMeta meta(ObjectMeta meta) {
+    if (meta == null || meta.getName() == null || meta.getName().isEmpty()) {
+      throw new IllegalArgumentException("metadata.name is missing");
+    }
+    return meta;
+  }
+
+  private static String namespace(ObjectMeta meta) {
+    String ns = meta.getNamespace();
+    return ns == null || ns.isEmpty() ? DEFAULT_NAMESPACE : ns;
+  }
+
+  /** Null-safe copy that also drops null keys and values, which the records do not allow. */
+  private static Map<String, String> strings(Map<String, String> map) {
+    if (map == null || map.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, String> copy = new HashMap<>();
+    map.forEach(
+        (k, v) -> {
+          if (k != null && v != null) {
+            copy.put(k, v);
+          }
+        });
+    return copy;
+  }
+
+  private static <T> List<T> list(List<T> list) {
+    return list == null ? List.of() : list;
+  }
+}

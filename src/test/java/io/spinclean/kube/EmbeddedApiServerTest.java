@@ -1,0 +1,213 @@
+package io.spinclean.kube;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.spinclean.core.ClusterPlan;
+import io.spinclean.core.Plan;
+import io.spinclean.core.Planner;
+import io.spinclean.core.Policy;
+import io.spinclean.core.ReplicaSet;
+import io.spinclean.core.Snapshot;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Comparator;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EmbeddedApiServerTest {
+  static final String ARTICLE = "examples/article.json";
+  static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-26T12:00:00Z"), ZoneOffset.UTC);
+
+  @TempDir Path dir;
+  private EmbeddedApiServer api;
+
+  @BeforeEach
+  void start() throws Exception {
+    api = EmbeddedApiServer.start();
+  }
+
+  @AfterEach
+  void stop() {
+    api.close();
+  }
+
+  private static ReplicaSet withoutResourceVersion(ReplicaSet r) {
+    return new ReplicaSet(
+        r.namespace(),
+        r.name(),
+        r.uid(),
+        "",
+        r.createdAt(),
+        r.controlled(),
+        r.terminating(),
+        r.annotations(),
+        r.labels(),
+        r.templateLabels(),
+        r.replicas());
+  }
+
+  @Test
+  void theLoadedArticleReadsBackAsTheDumpSays() throws Exception {
+    api.load(Path.of(ARTICLE));
+    Snapshot dump =
+        DumpReader.read(List.of(ARTICLE), InputStream.nullInputStream(), CLOCK.instant());
+
+    Snapshot live;
+    try (KubeConnection conn = api.connect("example")) {
+      live = conn.read(Scope.of("example"), CLOCK);
+    }
+
+    assertThat(live.replicaSets()).hasSize(7);
+    assertThat(live.pods()).hasSize(15);
+    assertThat(live.services()).hasSize(3);
+    // uids and creation times are the file's (the mock alone would overwrite both)
+    assertThat(live.replicaSets().stream().map(EmbeddedApiServerTest::withoutResourceVersion))
+        .containsExactlyInAnyOrderElementsOf(
+            dump.replicaSets().stream()
+                .map(EmbeddedApiServerTest::withoutResourceVersion)
+                .toList());
+    assertThat(live.pods()).containsExactlyInAnyOrderElementsOf(dump.pods());
+    assertThat(live.services()).containsExactlyInAnyOrderElementsOf(dump.services());
+    assertThat(
+            live.replicaSets().stream()
+                .sorted(Comparator.comparing(ReplicaSet::createdAt))
+                .map(ReplicaSet::name))
+        .containsExactly(
+            "workers-v005",
+            "stream-consumer-v003",
+            "workers-v006",
+            "webapp-v001",
+            "webapp-v002",
+            "stream-consumer-v004",
+            "workers-v007");
+  }
+
+  @Test
+  void theLivePlanIsTheDumpsPlan() throws Exception {
+    api.load(Path.of(ARTICLE));
+    Snapshot dump =
+        DumpReader.read(List.of(ARTICLE), InputStream.nullInputStream(), CLOCK.instant());
+    Snapshot live;
+    try (KubeConnection conn = api.connect("example")) {
+      live = conn.read(Scope.of("example"), CLOCK);
+    }
+
+    Plan fromDump = new Planner(Policy.DEFAULT).plan(dump);
+    Plan fromLive = new Planner(Policy.DEFAULT).plan(live);
+
+    assertThat(fromLive.clusters())
+        .extracting(ClusterPlan::keep)
+        .isEqualTo(fromDump.clusters().stream().map(ClusterPlan::keep).toList());
+    assertThat(fromLive.deletions())
+        .extracting(d -> d.version().name())
+        .containsExactlyElementsOf(
+            fromDump.deletions().stream().map(d -> d.version().name()).toList())
+        .isNotEmpty();
+  }
+
+  @Test
+  void clouddriverFixturesKeepTheirOwners() throws Exception {
+    try (var files = Files.list(DumpReaderTest.CLOUDDRIVER)) {
+      for (Path p : files.filter(p -> p.toString().endsWith(".yml")).sorted().toList()) {
+        api.load(p);
+      }
+    }
+
+    Snapshot live;
+    try (KubeConnection conn = api.connect()) {
+      live = conn.read(Scope.of(List.of("backend-ns", "frontend-ns")), CLOCK);
+    }
+
+    assertThat(live.replicaSets())
+        .extracting(ReplicaSet::name, ReplicaSet::controlled)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("backend-v014", false),
+            org.assertj.core.groups.Tuple.tuple("backend-v015", false),
+            org.assertj.core.groups.Tuple.tuple("frontend-5c6559f75f", true));
+    assertThat(live.pods()).hasSize(2).allSatisfy(p -> assertThat(p.ready()).isTrue());
+    assertThat(live.services()).hasSize(1);
+  }
+
+  @Test
+  void objectsWithoutNamespaceGoToDefault() throws Exception {
+    String pod = "kind: Pod\napiVersion: v1\nmetadata: {name: lonely}\n";
+    api.load(new ByteArrayInputStream(pod.getBytes(StandardCharsets.UTF_8)), "pod.yaml");
+
+    try (KubeConnection conn = api.connect()) {
+      assertThat(conn.defaultNamespace()).isEqualTo("default");
+      assertThat(conn.read(Scope.of("default"), CLOCK).pods())
+          .extracting(p -> p.name())
+          .containsExactly("lonely");
+    }
+  }
+
+  @Test
+  void aDumpThatCannotBeReadLoadsNothing() throws Exception {
+    Path broken = Files.writeString(dir.resolve("broken.json"), "{\"kind\": ");
+
+    assertThatThrownBy(() -> api.load(broken))
+        .isInstanceOf(InputException.class)
+        .hasMessageStartingWith(broken + ": not JSON or YAML");
+  }
+
+  @Test
+  void aWrittenKubeconfigConnectsLikeKubectlWould() throws Exception {
+    api.load(Path.of(ARTICLE));
+    Path kubeconfig = api.writeKubeconfig(dir.resolve("demo/kubeconfig"), "example");
+
+    try (KubeConnection conn = KubeConnection.open(kubeconfig.toString(), null)) {
+      assertThat(conn.defaultNamespace()).isEqualTo("example");
+      assertThat(conn.server()).isEqualTo(api.url());
+      assertThat(conn.credentials()).isEqualTo("context spinclean-demo");
+      assertThat(conn.read(Scope.of(conn.defaultNamespace()), CLOCK).replicaSets()).hasSize(7);
+    }
+    assertThatThrownBy(() -> KubeConnection.open(kubeconfig.toString(), "nope"))
+        .hasMessage(
+            "context \"nope\" not found in kubeconfig "
+                + kubeconfig
+                + " (its contexts: spinclean-demo)");
+  }
+
+  @Test
+  void faultsCanBeInjectedIntoALoadedServer() throws Exception {
+    api.load(Path.of(ARTICLE));
+    api.mockServer()
+        .expect()
+        .get()
+        .withPath("/api/v1/namespaces/example/pods?limit=500")
+        .andReturn(403, new StatusBuilder().withCode(403).withReason("Forbidden").build())
+        .once();
+
+    try (KubeConnection conn = api.connect("example")) {
+      assertThatThrownBy(() -> conn.read(Scope.of("example"), CLOCK))
+          .hasMessage(
+              "cannot list pods in namespace example: forbidden (403): grant the Role in"
+                  + " deploy/");
+      assertThat(conn.read(Scope.of("example"), CLOCK).pods())
+          .as("the CRUD store answers once the fault is used up")
+          .hasSize(15);
+    }
+  }
+
+  @Test
+  void closingStopsTheServer() throws Exception {
+    String url = api.url();
+    api.close();
+
+    try (KubeConnection conn = api.connect()) {
+      assertThatThrownBy(() -> conn.read(Scope.of("example"), CLOCK))
+          .hasMessage("cannot reach the Kubernetes API server at " + url + ": connection refused");
+    }
+  }
+}
