@@ -53,6 +53,8 @@ final class ApplyFixture implements AutoCloseable {
   final KubernetesClient client;
   final ApplyClock sleeper = new ApplyClock();
   final Planner planner = new Planner(Policy.DEFAULT);
+  /** The Service selector key the seeding builders use. */
+  String selectorKey = SELECTOR_KEY;
   private final List<Call> recorded = Collections.synchronizedList(new ArrayList<>());
   /** Uids in loaded files -> uids the mock assigned. */
   private final Map<String, String> uids = new HashMap<>();
@@ -150,7 +152,7 @@ final class ApplyFixture implements AutoCloseable {
   Service service(String name) {
     return admin.services().inNamespace(NS).resource(new ServiceBuilder()
         .withNewMetadata().withName(name).endMetadata()
-        .withNewSpec().addToSelector(SELECTOR_KEY, name).endSpec()
+        .withNewSpec().addToSelector(selectorKey, name).endSpec()
         .build()).create();
   }
 
@@ -161,7 +163,7 @@ final class ApplyFixture implements AutoCloseable {
     templateLabels.put("app", app);
     templateLabels.put("version", version);
     if (template == Template.ENABLED) {
-      templateLabels.put(SELECTOR_KEY, app);
+      templateLabels.put(selectorKey, app);
     }
     return admin.apps().replicaSets().inNamespace(NS).resource(new ReplicaSetBuilder()
         .withNewMetadata()
@@ -185,7 +187,7 @@ final class ApplyFixture implements AutoCloseable {
     Map<String, String> labels =
         new LinkedHashMap<>(owner.getSpec().getSelector().getMatchLabels());
     if (traffic == Traffic.LABELED) {
-      labels.put(SELECTOR_KEY, labels.get("app"));
+      labels.put(selectorKey, labels.get("app"));
     }
     return admin.pods().inNamespace(NS).resource(new PodBuilder()
         .withNewMetadata()

@@ -24,7 +24,8 @@ import tools.jackson.databind.ObjectMapper;
  */
 class DrainTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final ApplyOptions DRAIN_30S = ApplyOptions.DEFAULT.withDrain(Duration.ofSeconds(30));
+  private static final ApplyOptions DRAIN_30S =
+      ApplyOptions.DEFAULT.withDrain(Duration.ofSeconds(30));
   private static final String REMOVE_LABEL =
       "[{\"op\":\"remove\",\"path\":\"/metadata/labels/load-balancer\"}]";
 
@@ -86,8 +87,8 @@ class DrainTest {
         .isEqualTo("drained: removed the selector labels from the pod template and 2 pods");
     assertThat(fx.sleeper.sleeps()).isEmpty();
     // No garbage collector in the mock: the drained pods are still there, without the label.
-    assertThat(fx.podsOf("stream-consumer-v003"))
-        .allSatisfy(p -> assertThat(p.getMetadata().getLabels()).doesNotContainKey("load-balancer"));
+    assertThat(fx.podsOf("stream-consumer-v003")).allSatisfy(
+        p -> assertThat(p.getMetadata().getLabels()).doesNotContainKey("load-balancer"));
     assertThat(fx.podsOf("stream-consumer-v004"))
         .allSatisfy(p -> assertThat(p.getMetadata().getLabels()).containsKey("load-balancer"));
   }
@@ -183,6 +184,34 @@ class DrainTest {
     assertThat(fx.sleeper.sleeps()).allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(
         Drainer.POLL));
     assertThat(fx.replicaSetNames()).doesNotContain("stream-consumer-v003");
+  }
+
+  @Test
+  void aSelectorKeyWithASlashIsRemovedThroughAnEscapedPointer() throws Exception {
+    try (ApplyFixture own = new ApplyFixture()) {
+      own.selectorKey = "traffic.example.com/lb";
+      own.service("shop");
+      var old = own.version("shop", 1, ApplyFixture.Template.ENABLED);
+      own.pod(old, "a1", ApplyFixture.Readiness.READY, ApplyFixture.Traffic.LABELED);
+      var current = own.version("shop", 2, ApplyFixture.Template.ENABLED);
+      own.pod(current, "b1", ApplyFixture.Readiness.READY, ApplyFixture.Traffic.LABELED);
+      Plan plan = own.plan();
+      own.forgetRequests();
+
+      ApplyReport report = own.executor(DRAIN_30S).execute(plan);
+
+      assertThat(report.results()).extracting(DeletionResult::name, DeletionResult::outcome)
+          .containsExactly(tuple("shop-v001", Outcome.DELETED));
+      List<ApplyFixture.Call> writes = own.writes();
+      assertThat(writes.get(0).body())
+          .contains("\"path\":\"/spec/template/metadata/labels/traffic.example.com~1lb\"");
+      assertThat(writes.get(1).body())
+          .isEqualTo("[{\"op\":\"remove\",\"path\":\"/metadata/labels/traffic.example.com~1lb\"}]");
+      assertThat(own.pod("shop-v001-a1").getMetadata().getLabels())
+          .doesNotContainKey("traffic.example.com/lb");
+      assertThat(own.pod("shop-v002-b1").getMetadata().getLabels())
+          .containsKey("traffic.example.com/lb");
+    }
   }
 
   @Test
