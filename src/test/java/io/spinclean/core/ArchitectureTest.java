@@ -8,7 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.tngtech.archunit.ArchConfiguration;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -17,23 +18,24 @@ import org.junit.jupiter.api.Test;
  * Kubernetes adapter knows fabric8, only the command line ends the JVM.
  */
 class ArchitectureTest {
-  /**
-   * Production classes only. ArchUnit's own "no tests" option recognises {@code target/
-   * test-classes}, but builds here use {@code -Dbuild.dir=target-NAME}, so match any test-classes.
-   */
-  private static final ImportOption PRODUCTION = location -> !location.contains("test-classes");
-
   private static JavaClasses classes;
 
+  /**
+   * Imports the production classes only, from the directory or jar that holds them: scanning the
+   * whole class path for the package would also walk every fabric8 jar, and ArchUnit's own "no
+   * tests" option only knows {@code target/test-classes}, while builds here use other directories.
+   */
   @BeforeAll
-  static void importClasses() {
+  static void importClasses() throws URISyntaxException {
+    Path production =
+        Path.of(Planner.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     // The rules look at spinclean's classes and at the names of what they use; following every
     // fabric8 and Jackson class through the class path would only make the import slow.
     ArchConfiguration config = ArchConfiguration.get();
     boolean resolve = config.resolveMissingDependenciesFromClassPath();
     config.setResolveMissingDependenciesFromClassPath(false);
     try {
-      classes = new ClassFileImporter().withImportOption(PRODUCTION).importPackages("io.spinclean");
+      classes = new ClassFileImporter().importPath(production);
     } finally {
       config.setResolveMissingDependenciesFromClassPath(resolve);
     }

@@ -23,7 +23,7 @@ import net.jqwik.api.Provide;
  * planner's own observations.
  */
 class PlannerProperties {
-  private static final int TRIES = 400;
+  private static final int TRIES = 300;
 
   @Provide
   Arbitrary<World> worlds() {
