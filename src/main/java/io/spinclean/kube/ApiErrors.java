@@ -68,39 +68,49 @@ final class ApiErrors {
       KubernetesClientException k = (KubernetesClientException) e;
       return prefix + http(client, code, serverMessage(k), clusterWide);
     }
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SSLException) {
-        return "TLS handshake with "
-            + server
-            + " failed: "
-            + tlsReason(t)
-            + "; spinclean keeps certificate verification on";
-      }
+    // The chain is fabric8's wrapper, an IOException, then the cause that says what happened,
+    // e.g. ConnectException <- UnresolvedAddressException: look for the most telling one first.
+    Throwable ssl = find(e, SSLException.class);
+    if (ssl != null) {
+      return "TLS handshake with "
+          + server
+          + " failed: "
+          + tlsReason(ssl)
+          + "; spinclean keeps certificate verification on";
     }
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof UnknownHostException || t instanceof UnresolvedAddressException) {
-        return "cannot reach the Kubernetes API server at " + server + ": unknown host";
-      }
-      if (t instanceof HttpConnectTimeoutException) {
-        return "cannot reach the Kubernetes API server at "
-            + server
-            + ": no connection within "
-            + seconds(client.getConfiguration().getConnectionTimeout());
-      }
-      if (t instanceof HttpTimeoutException
-          || t instanceof SocketTimeoutException
-          || t instanceof TimeoutException) {
-        return prefix
-            + "timed out after "
-            + seconds(client.getConfiguration().getRequestTimeout())
-            + " waiting for the Kubernetes API server at "
-            + server;
-      }
-      if (t instanceof ConnectException) {
-        return "cannot reach the Kubernetes API server at " + server + ": connection refused";
-      }
+    if (find(e, UnknownHostException.class, UnresolvedAddressException.class) != null) {
+      return "cannot reach the Kubernetes API server at " + server + ": unknown host";
+    }
+    if (find(e, HttpConnectTimeoutException.class) != null) {
+      return "cannot reach the Kubernetes API server at "
+          + server
+          + ": no connection within "
+          + seconds(client.getConfiguration().getConnectionTimeout());
+    }
+    if (find(e, HttpTimeoutException.class, SocketTimeoutException.class, TimeoutException.class)
+        != null) {
+      return prefix
+          + "timed out after "
+          + seconds(client.getConfiguration().getRequestTimeout())
+          + " waiting for the Kubernetes API server at "
+          + server;
+    }
+    if (find(e, ConnectException.class) != null) {
+      return "cannot reach the Kubernetes API server at " + server + ": connection refused";
     }
     return prefix + "request to the Kubernetes API server at " + server + " failed: " + deepest(e);
+  }
+
+  @SafeVarargs
+  private static Throwable find(Throwable e, Class<? extends Throwable>... types) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      for (Class<? extends Throwable> type : types) {
+        if (type.isInstance(t)) {
+          return t;
+        }
+      }
+    }
+    return null;
   }
 
   private static String http(

@@ -264,23 +264,30 @@ final class DumpParser {
     }
   }
 
-  /** snakeyaml's messages quote the input over several lines; keep the lines that explain. */
   static String describe(JacksonException e) {
-    String message = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+    long line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
+    long column = e.getLocation() == null ? -1 : e.getLocation().getColumnNr();
+    return summarize(e.getOriginalMessage(), line, column);
+  }
+
+  /**
+   * "line 2, column 6: what is wrong" from a parser message. snakeyaml's messages quote the input
+   * over several lines and name the place of the problem last; keep the lines that explain.
+   */
+  static String summarize(String message, long line, long column) {
+    message = message == null ? "" : message;
     List<String> explanation = new ArrayList<>();
-    for (String line : message.split("\n")) {
-      if (!line.isBlank() && !line.startsWith(" ")) {
-        explanation.add(line.strip());
+    for (String text : message.split("\n")) {
+      if (!text.isBlank() && !text.startsWith(" ")) {
+        explanation.add(text.strip());
       }
     }
-    long lineNr = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
-    long column = e.getLocation() == null ? -1 : e.getLocation().getColumnNr();
     Matcher mark = YAML_MARK.matcher(message);
     while (mark.find()) {
-      lineNr = Long.parseLong(mark.group(1));
+      line = Long.parseLong(mark.group(1));
       column = Long.parseLong(mark.group(2));
     }
-    String at = lineNr > 0 ? "line " + lineNr + ", column " + column + ": " : "";
+    String at = line > 0 ? "line " + line + ", column " + column + ": " : "";
     return at + String.join(", ", explanation);
   }
 

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
+import tools.jackson.core.JacksonException;
 
 /**
  * A connection to one Kubernetes API server, found the way kubectl finds it: {@code --kubeconfig
@@ -52,14 +53,23 @@ public final class KubeConnection implements AutoCloseable {
    */
   public static KubeConnection open(String kubeconfig, String context) throws ApiException {
     Config config = kubeconfig == null ? autoConfigure(context) : fromFile(kubeconfig, context);
-    if (context != null) {
-      NamedContext current = config.getCurrentContext();
-      if (current == null || !context.equals(current.getName())) {
-        String file =
-            config.getFile() == null ? "(no kubeconfig found)" : config.getFile().getPath();
-        throw new ApiException(
-            "context \"" + context + "\" not found in kubeconfig " + file + contextNames(config));
-      }
+    String file =
+        kubeconfig != null
+            ? kubeconfig
+            : config.getFile() == null ? null : config.getFile().getPath();
+    NamedContext current = config.getCurrentContext();
+    if (context != null && (current == null || !context.equals(current.getName()))) {
+      // fabric8 silently falls back to the current context; kubectl refuses, and so do we
+      throw new ApiException(
+          "context \""
+              + context
+              + "\" not found in kubeconfig "
+              + (file == null ? "(none found)" : file)
+              + contextNames(config));
+    }
+    if (file != null && current == null) {
+      throw new ApiException(
+          "kubeconfig " + file + " has no current-context: pass --context" + contextNames(config));
     }
     return create(config);
   }
@@ -133,7 +143,7 @@ public final class KubeConnection implements AutoCloseable {
     }
     try {
       return Config.fromKubeconfig(context, new File(kubeconfig));
-    } catch (KubernetesClientException e) {
+    } catch (RuntimeException e) { // fabric8 lets the YAML parser's exceptions through
       throw new ApiException(
           "kubeconfig " + kubeconfig + ": not a valid kubeconfig (" + rootMessage(e) + ")", e);
     }
@@ -177,12 +187,15 @@ public final class KubeConnection implements AutoCloseable {
   }
 
   private static String rootMessage(Throwable e) {
-    String said = e.getMessage();
-    for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+    String said = null;
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof JacksonException j) {
+        return DumpParser.describe(j);
+      }
       if (t.getMessage() != null && !t.getMessage().isBlank()) {
         said = t.getMessage();
       }
     }
-    return said == null ? e.getClass().getSimpleName() : said.strip().replaceAll("\\s+", " ");
+    return said == null ? e.getClass().getSimpleName() : DumpParser.summarize(said, -1, -1);
   }
 }

@@ -3,7 +3,10 @@ package io.spinclean.kube;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.spinclean.core.ClusterPlan;
 import io.spinclean.core.Plan;
 import io.spinclean.core.Planner;
@@ -91,6 +94,54 @@ class EmbeddedApiServerTest {
             "webapp-v002",
             "stream-consumer-v004",
             "workers-v007");
+  }
+
+  /**
+   * Why {@link EmbeddedDispatcher} exists: fabric8's CRUD mock replaces a created object's uid and
+   * creationTimestamp, and neither an update nor a JSON patch can set them back.
+   */
+  @Test
+  void theCrudMockAloneWouldLoseUidAndCreationTimeButTheEmbeddedServerKeepsThem() throws Exception {
+    Pod pod =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName("p")
+            .withUid("aa-1")
+            .withCreationTimestamp("2020-01-01T00:00:00Z")
+            .endMetadata()
+            .build();
+    KubernetesMockServer plain = LiveReaderTest.startMock(false);
+    try (KubeConnection conn = LiveReaderTest.connect("http://127.0.0.1:" + plain.getPort())) {
+      var pods = conn.client().pods().inNamespace("x");
+      Pod created = pods.resource(pod).create();
+      created.getMetadata().setCreationTimestamp("2020-01-01T00:00:00Z");
+      Pod updated = pods.resource(created).update();
+      Pod patched =
+          pods.withName("p")
+              .edit(
+                  p ->
+                      new PodBuilder(p)
+                          .editMetadata()
+                          .withCreationTimestamp("2020-01-01T00:00:00Z")
+                          .endMetadata()
+                          .build());
+
+      assertThat(created.getMetadata().getUid()).isNotEqualTo("aa-1");
+      assertThat(List.of(updated, patched))
+          .extracting(p -> p.getMetadata().getCreationTimestamp())
+          .doesNotContain("2020-01-01T00:00:00Z");
+    } finally {
+      plain.destroy();
+    }
+
+    try (KubeConnection conn = api.connect()) {
+      Pod kept = conn.client().pods().inNamespace("x").resource(pod).create();
+
+      assertThat(kept.getMetadata().getUid()).isEqualTo("aa-1");
+      assertThat(kept.getMetadata().getCreationTimestamp()).isEqualTo("2020-01-01T00:00:00Z");
+      assertThat(conn.client().pods().inNamespace("x").withName("p").get().getMetadata().getUid())
+          .isEqualTo("aa-1");
+    }
   }
 
   @Test
