@@ -104,7 +104,7 @@ final class Drainer {
       case 409 -> throw new Halt(Outcome.SKIPPED_CHANGED,
           "changed since the fresh snapshot (409 Conflict on the drain patch): not drained, not"
               + " deleted");
-      default -> throw new Halt(Outcome.FAILED, Requests.describe(
+      default -> throw new Halt(Outcome.FAILED, requests.describe(
           "patch", "replicasets", target.namespace(), requests.failure(reply)));
     }
   }
@@ -136,7 +136,7 @@ final class Drainer {
         // Its labels changed under us (a key already removed): look at it again, once.
         queue = labeled(listPods(target), keys, done);
       } else {
-        throw new Halt(Outcome.FAILED, Requests.describe("patch", "pods", target.namespace(),
+        throw new Halt(Outcome.FAILED, requests.describe("patch", "pods", target.namespace(),
             requests.failure(reply)) + "; " + target + " is partly drained and not deleted");
       }
     }
@@ -170,8 +170,8 @@ final class Drainer {
     try {
       return requests.jsonPatch(path, requests.toJson(ops));
     } catch (IOException e) {
-      throw new Halt(Outcome.FAILED, Requests.describe("patch", resource, target.namespace(),
-          new KubernetesClientException(e.getMessage(), e)));
+      throw new Halt(Outcome.FAILED, requests.describe("patch", resource, target.namespace(),
+          e));
     }
   }
 
@@ -179,7 +179,7 @@ final class Drainer {
     try {
       return Pods.ownedBy(client, target.namespace(), target.uid());
     } catch (KubernetesClientException e) {
-      throw new Halt(Outcome.FAILED, Requests.describe("list", "pods", target.namespace(), e));
+      throw new Halt(Outcome.FAILED, requests.describe("list", "pods", target.namespace(), e));
     }
   }
 

@@ -187,8 +187,8 @@ public final class Executor {
     try {
       reply = requests.delete(target.path(), body);
     } catch (IOException e) {
-      return result(target, Outcome.FAILED, drained.drained(), Requests.describe("delete",
-          "replicasets", target.namespace(), new KubernetesClientException(e.getMessage(), e)));
+      return result(target, Outcome.FAILED, drained.drained(), requests.describe("delete",
+          "replicasets", target.namespace(), e));
     }
     if (reply.ok()) {
       return result(target, Outcome.DELETED, drained.drained(), drained.detail());
@@ -198,7 +198,7 @@ public final class Executor {
           "deleted by someone else first (404 Not Found)");
       case 409 -> result(target, Outcome.SKIPPED_CHANGED, drained.drained(),
           "changed since the fresh snapshot: the API server refused the delete (409 Conflict)");
-      default -> result(target, Outcome.FAILED, drained.drained(), Requests.describe(
+      default -> result(target, Outcome.FAILED, drained.drained(), requests.describe(
           "delete", "replicasets", target.namespace(), requests.failure(reply)));
     };
   }

@@ -36,6 +36,7 @@ final class Requests {
   static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
   static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(30);
 
+  private final KubernetesClient client;
   private final HttpClient http;
   private final KubernetesSerialization json;
   private final Sleeper sleeper;
@@ -47,6 +48,7 @@ final class Requests {
         new RequestConfigBuilder(client.getConfiguration().getRequestConfig())
             .withRequestRetryBackoffLimit(0)
             .build();
+    this.client = client;
     this.http = client.getHttpClient().newBuilder().tag(noRetries).build();
     this.json = client.getKubernetesSerialization();
     this.sleeper = sleeper;
@@ -187,27 +189,8 @@ final class Requests {
     return Optional.empty();
   }
 
-  /**
-   * One sentence for a failed request: what was being done and what went wrong.
-   * TODO(kapply): delegate to kread's ApiErrors.describe once it lands.
-   */
-  static String describe(String verb, String resource, String namespace, Exception e) {
-    String what = "cannot " + verb + " " + resource + " in namespace " + namespace + ": ";
-    if (e instanceof KubernetesClientException k && k.getCode() > 0) {
-      String server = k.getStatus() != null && k.getStatus().getMessage() != null
-          ? k.getStatus().getMessage() : "";
-      String why = switch (k.getCode()) {
-        case 401 -> "unauthorized: the API server rejected the credentials";
-        case 403 -> "forbidden: grant the Role in deploy/";
-        case 429 -> "the API server is throttling requests (429 Too Many Requests)";
-        default -> "the API server answered " + k.getCode();
-      };
-      return what + why + (server.isBlank() ? "" : " (" + server + ")");
-    }
-    Throwable cause = e.getCause() != null ? e.getCause() : e;
-    if (cause instanceof java.net.http.HttpTimeoutException) {
-      return what + "timed out waiting for the Kubernetes API server";
-    }
-    return what + cause.getMessage();
+  /** One sentence for a failed request: what was being done and what went wrong. */
+  String describe(String verb, String resource, String namespace, Exception e) {
+    return ApiErrors.describe(client, verb, resource, namespace, e);
   }
 }

@@ -55,7 +55,8 @@ final class Waiter {
               .map(rs -> rs.getMetadata().getUid())
               .collect(Collectors.toSet());
         } catch (KubernetesClientException e) {
-          return unconfirmed(deleted, Requests.describe("list", "replicasets", namespace, e));
+          return unconfirmed(
+              deleted, ApiErrors.describe(client, "list", "replicasets", namespace, e));
         }
         ns.getValue().stream()
             .filter(t -> uids.contains(t.uid()))
@@ -69,10 +70,10 @@ final class Waiter {
           try {
             items = client.pods().inNamespace(namespace).list().getItems();
           } catch (KubernetesClientException e) {
-            return unconfirmed(deleted, Requests.describe("list", "pods", namespace, e));
+            return unconfirmed(deleted, ApiErrors.describe(client, "list", "pods", namespace, e));
           }
           items.stream()
-              .map(Pods::toCore)
+              .map(SnapshotMapper::pod)
               .filter(p -> p.ownerUids().stream().anyMatch(owners::contains))
               .sorted(Comparator.comparing(Pod::name))
               .forEach(p -> {

@@ -27,6 +27,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -80,7 +81,12 @@ final class ApplyFixture implements AutoCloseable {
 
   /** A reader of the live mock cluster (the fresh snapshot). */
   SnapshotSource reader() {
-    return new ApplySnapshotReader(admin, NS);
+    return reader(NS);
+  }
+
+  SnapshotSource reader(String... namespaces) {
+    LiveReader reader = new LiveReader(admin, Clock.systemUTC());
+    return () -> reader.read(Scope.of(List.of(namespaces)));
   }
 
   /** A step a test takes around the fresh read. */

@@ -11,6 +11,7 @@ import io.spinclean.core.ApplyReport;
 import io.spinclean.core.DeletionResult;
 import io.spinclean.core.Outcome;
 import io.spinclean.core.Plan;
+import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -96,7 +97,7 @@ class ExecutorTest {
         "pod-backend-v014-xkvwh-disabled", "pod-backend-v015-vhglj-enabled")) {
       fx.load("src/test/resources/apply/clouddriver/" + file + ".yml");
     }
-    SnapshotSource reader = new ApplySnapshotReader(fx.admin, "backend-ns", "frontend-ns");
+    SnapshotSource reader = fx.reader("backend-ns", "frontend-ns");
     Plan shown = fx.planner.plan(reader.read());
     fx.forgetRequests();
 
@@ -133,15 +134,19 @@ class ExecutorTest {
   void aFreshSnapshotThatCannotBeReadStopsBeforeAnyWrite() throws Exception {
     fx.load(ARTICLE);
     Plan shown = fx.plan();
+    fx.server.expect().get().withPath("/apis/apps/v1/namespaces/example/replicasets?limit=500")
+        .andReturn(503, ApplyFixture.status(503, "ServiceUnavailable", "shutting down"))
+        .always();
+    LiveReader reader = new LiveReader(fx.client, Clock.systemUTC());
     fx.forgetRequests();
-    SnapshotSource unreachable = () -> {
-      throw new ApiException("cannot list replicasets in namespace example: connection refused");
-    };
 
-    assertThatThrownBy(() -> fx.executor(unreachable, ApplyOptions.DEFAULT).execute(shown))
+    assertThatThrownBy(() -> fx.executor(() -> reader.read(Scope.of(ApplyFixture.NS)),
+        ApplyOptions.DEFAULT).execute(shown))
         .isInstanceOf(ApiException.class)
-        .hasMessage("cannot list replicasets in namespace example: connection refused");
+        .hasMessageStartingWith("cannot list replicasets in namespace example: ")
+        .hasMessageContaining("503");
     assertThat(fx.writes()).isEmpty();
     assertThat(fx.replicaSetNames()).hasSize(7);
   }
+
 }
