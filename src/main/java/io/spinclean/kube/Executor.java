@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.DeleteOptions;
 import io.fabric8.kubernetes.api.model.DeleteOptionsBuilder;
 import io.fabric8.kubernetes.api.model.PreconditionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.spinclean.core.Action;
 import io.spinclean.core.ApplyReport;
 import io.spinclean.core.ClusterKey;
@@ -197,7 +196,8 @@ public final class Executor {
       case 404 -> result(target, Outcome.ALREADY_GONE, drained.drained(),
           "deleted by someone else first (404 Not Found)");
       case 409 -> result(target, Outcome.SKIPPED_CHANGED, drained.drained(),
-          "changed since the fresh snapshot: the API server refused the delete (409 Conflict)");
+          "changed since the fresh snapshot: the API server refused the delete (409 Conflict)"
+              + (drained.drained() ? "; it was drained and no longer takes traffic" : ""));
       default -> result(target, Outcome.FAILED, drained.drained(), requests.describe(
           "delete", "replicasets", target.namespace(), requests.failure(reply)));
     };
