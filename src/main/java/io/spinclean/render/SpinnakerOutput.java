@@ -84,6 +84,20 @@ public final class SpinnakerOutput {
   }
 
   /**
+   * For {@code apply}, which prints the plan before it deletes anything: the plan's table alone,
+   * made safe as {@link #neutralise} does. {@code planTable(report.plan()) + "\n" +
+   * renderOutcomes(report, exitCode)} equals {@link #render(ApplyReport, int)}.
+   */
+  public static String planTable(Plan plan) {
+    return neutralise(TableRenderer.render(plan));
+  }
+
+  /** What {@link #render(ApplyReport, int)} prints after {@link #planTable} and a blank line. */
+  public static String renderOutcomes(ApplyReport report, int exitCode) {
+    return outcomes(report, OptionalInt.of(exitCode));
+  }
+
+  /**
    * The config line alone for a run that could not make a plan (exit code 1 or 2): verdict {@code
    * ERROR}, the one-sentence message as {@code spincleanError}, every list empty.
    */
@@ -119,10 +133,15 @@ public final class SpinnakerOutput {
       cluster(clusters, c).set("deleted", strings(c.deletions().stream()
           .map(VersionPlan::name).toList()));
     }
-    return neutralise(TableRenderer.render(plan)) + line(out);
+    return planTable(plan) + line(out);
   }
 
   private static String render(ApplyReport report, OptionalInt exitCode) {
+    // No marker holds a newline, so neutralising the parts is neutralising the whole.
+    return planTable(report.plan()) + "\n" + outcomes(report, exitCode);
+  }
+
+  private static String outcomes(ApplyReport report, OptionalInt exitCode) {
     Lists lists = collect(report.plan(), new Lists());
     for (DeletionResult r : report.results()) {
       String ref = ref(r.cluster(), r.name());
@@ -151,7 +170,7 @@ public final class SpinnakerOutput {
           .toList();
       cluster(clusters, c).set("deleted", strings(deleted));
     }
-    return neutralise(TableRenderer.render(report)) + line(out);
+    return neutralise(TableRenderer.renderOutcomes(report)) + line(out);
   }
 
   /** What every plan says, whatever happened next: what stays and which clusters were refused. */

@@ -132,6 +132,15 @@ class SpinnakerOutputTest {
   }
 
   @Test
+  void applyCanPrintThePlanFirstAndTheOutcomesLater() {
+    ApplyReport report = Scenarios.report();
+
+    assertThat(SpinnakerOutput.planTable(report.plan()) + "\n"
+        + SpinnakerOutput.renderOutcomes(report, 4))
+        .isEqualTo(SpinnakerOutput.render(report, 4));
+  }
+
+  @Test
   void aReportWithOnlyASkippedDeletionIsRefused() {
     ApplyReport all = Scenarios.report();
     Plan plan = new Planner(Scenarios.POLICY.withNamespaces(Set.of("example")))
