@@ -127,8 +127,9 @@ final class RbacProxy implements AutoCloseable {
   }
 
   private static byte[] forbidden(String what) {
-    String json = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
-        + "\"message\":\"serviceaccount spinclean cannot " + what.replace("\"", "'")
+    String json = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},"
+        + "\"status\":\"Failure\",\"message\":\"serviceaccount spinclean cannot "
+        + what.replace("\"", "'")
         + "\",\"reason\":\"Forbidden\",\"code\":403}";
     return json.getBytes(StandardCharsets.UTF_8);
   }
