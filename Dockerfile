@@ -5,7 +5,7 @@
 #   docker build --build-arg COMMIT=$(git rev-parse --short=10 HEAD) -t REGISTRY/spinclean:TAG .
 #
 # Runs as uid 10001 with a read-only root filesystem; it writes nothing (see docker/spinclean).
-# Without a Docker daemon: mvn -Pimage jib:build -Dimage=REGISTRY/spinclean:TAG (no AOT cache).
+# Without a Docker daemon: mvn -Pimage compile jib:build -Dimage=REGISTRY/spinclean:TAG (no AOT cache).
 
 # --- build: the shaded jar ----------------------------------------------------------------------
 FROM maven:3.9-eclipse-temurin-25 AS build
