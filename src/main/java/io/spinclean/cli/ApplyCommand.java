@@ -12,7 +12,6 @@ import io.spinclean.kube.Executor;
 import io.spinclean.kube.KubeConnection;
 import io.spinclean.kube.Scope;
 import io.spinclean.kube.SnapshotSource;
-import io.spinclean.render.TableRenderer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -59,7 +58,8 @@ final class ApplyCommand implements Callable<Integer> {
       names = {"-o", "--output"},
       paramLabel = "FORMAT",
       defaultValue = "table",
-      description = "table (default) or json.")
+      description = "table (default), json, or spinnaker (the report plus one"
+          + " SPINNAKER_CONFIG_JSON line for a Run Job stage).")
   OutputFormat output;
 
   @Option(
@@ -108,19 +108,16 @@ final class ApplyCommand implements Callable<Integer> {
       SnapshotSource source = conn.source(scope, root.clock);
       return apply(conn, planner, source);
     } catch (ApiException e) {
-      root.err.println("spinclean: " + e.getMessage());
-      return ExitCode.COULD_NOT_RUN;
+      return Output.fail(root, output, e.getMessage(), ExitCode.COULD_NOT_RUN);
     }
   }
 
   private int apply(KubeConnection conn, Planner planner, SnapshotSource source)
       throws ApiException {
     Plan shown = planner.plan(source.read());
-    if (output == OutputFormat.TABLE) {
-      // The plan comes first, before anything is written: it is what the user reads at 3 a.m.
-      root.out.print(TableRenderer.render(shown));
-      root.out.flush();
-    }
+    // The plan comes first, before anything is written: it is what the user reads at 3 a.m.
+    root.out.print(Output.planBeforeApply(shown, output));
+    root.out.flush();
     ApplyReport report;
     if (shown.deletions().isEmpty()) {
       report = new ApplyReport(shown, List.of(), List.of());
@@ -129,14 +126,9 @@ final class ApplyCommand implements Callable<Integer> {
           Optional.ofNullable(drain), cascade, Optional.ofNullable(waitTimeout));
       report = Executor.create(conn, source, planner, options).execute(shown);
     }
-    if (output == OutputFormat.TABLE) {
-      if (!report.results().isEmpty()) {
-        root.out.print("\n" + TableRenderer.renderOutcomes(report));
-      }
-    } else {
-      root.out.print(Output.render(report, output));
-    }
-    return exitCode(report);
+    int code = exitCode(report);
+    root.out.print(Output.afterApply(report, output, code));
+    return code;
   }
 
   static int exitCode(ApplyReport report) {

@@ -7,7 +7,8 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    int code = Spinclean.run(args, System.out, System.err, System.in, Clock.systemUTC());
+    int code = Spinclean.run(args, System.out, System.err, System.in, Clock.systemUTC(),
+        System.getenv());
     System.out.flush();
     System.exit(code);
   }

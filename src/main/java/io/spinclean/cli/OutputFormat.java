@@ -3,5 +3,7 @@ package io.spinclean.cli;
 /** {@code -o}: how the plan or report is printed. */
 enum OutputFormat {
   TABLE,
-  JSON
+  JSON,
+  /** The table, then one {@code SPINNAKER_CONFIG_JSON=} line for a Run Job stage's outputs. */
+  SPINNAKER
 }

@@ -55,21 +55,21 @@ final class PlanCommand implements Callable<Integer> {
       names = {"-o", "--output"},
       paramLabel = "FORMAT",
       defaultValue = "table",
-      description = "table (default) or json.")
+      description = "table (default), json, or spinnaker (the table plus one"
+          + " SPINNAKER_CONFIG_JSON line for a Run Job stage).")
   OutputFormat output;
 
   @Override
   public Integer call() {
     try {
       Plan plan = files.isEmpty() ? planLive() : planFiles();
-      root.out.print(Output.render(plan, output));
-      return plan.anyRefused() ? ExitCode.REFUSED : ExitCode.OK;
+      int code = plan.anyRefused() ? ExitCode.REFUSED : ExitCode.OK;
+      root.out.print(Output.render(plan, output, code));
+      return code;
     } catch (InputException e) {
-      root.err.println("spinclean: " + e.getMessage());
-      return ExitCode.USAGE;
+      return Output.fail(root, output, e.getMessage(), ExitCode.USAGE);
     } catch (ApiException e) {
-      root.err.println("spinclean: " + e.getMessage());
-      return ExitCode.COULD_NOT_RUN;
+      return Output.fail(root, output, e.getMessage(), ExitCode.COULD_NOT_RUN);
     }
   }
 

@@ -4,6 +4,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.time.Clock;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParameterException;
@@ -16,7 +17,12 @@ import picocli.CommandLine.ParameterException;
     name = "spinclean",
     mixinStandardHelpOptions = true,
     versionProvider = BuildVersion.class,
-    subcommands = {PlanCommand.class, ApplyCommand.class, DemoCommand.class},
+    subcommands = {
+      PlanCommand.class,
+      ApplyCommand.class,
+      DemoCommand.class,
+      CompletionCommand.class
+    },
     description = {
       "Puts Kubernetes clusters left behind by failed Spinnaker blue/green deploys back into a"
           + " healthy state: per Spinnaker cluster, keep the newest version that serves traffic"
@@ -24,6 +30,10 @@ import picocli.CommandLine.ParameterException;
       ""
     },
     footer = {
+      "",
+      "Every long option can also be set as an environment variable: --namespace as"
+          + " SPINCLEAN_NAMESPACE, --keep-previous as SPINCLEAN_KEEP_PREVIOUS, and so on; a flag"
+          + " wins, an empty variable is ignored.",
       "",
       "Exit codes: 0 ok; 1 could not run (API, auth, I/O); 2 usage error or unreadable input;"
           + " 3 a cluster was refused or a deletion skipped; 4 a deletion failed."
@@ -47,10 +57,21 @@ public final class Spinclean implements Runnable {
         new CommandLine(this), "a command is required: plan, apply or demo");
   }
 
-  /** Runs one command line and returns its exit code; never calls System.exit. */
+  /** Runs one command line without environment variables (tests). */
   public static int run(
       String[] args, PrintStream out, PrintStream err, InputStream in, Clock clock) {
+    return run(args, out, err, in, clock, Map.of());
+  }
+
+  /**
+   * Runs one command line and returns its exit code; never calls System.exit.
+   *
+   * @param env the process environment: {@code SPINCLEAN_*} variables stand in for flags
+   */
+  public static int run(String[] args, PrintStream out, PrintStream err, InputStream in,
+      Clock clock, Map<String, String> env) {
     CommandLine cli = new CommandLine(new Spinclean(out, err, in, clock));
+    cli.setDefaultValueProvider(new EnvironmentDefaults(env));
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     cli.setCaseInsensitiveEnumValuesAllowed(true);

@@ -18,7 +18,6 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -108,8 +107,7 @@ class ExamplesTest {
         .forEach(a -> args.add(a.stringValue()));
     args.add("--help");
     Cli cli = cli(args.toArray(String[]::new));
-    Assumptions.assumeTrue(cli.exitCode() == 0, "the CLI does not accept " + args + " yet ("
-        + cli.err().strip() + "): -o spinnaker is the CLI's part of issue 4");
+    assertThat(cli.exitCode()).as("the CLI accepts %s (%s)", args, cli.err().strip()).isZero();
 
     assertThat(cli.out()).contains("Usage:");
   }

@@ -1,0 +1,97 @@
+package io.spinclean.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/** Environment-variable flags, -o spinnaker, completion and help: what issue 4 asks of the CLI. */
+class CliConventionsTest {
+  static final String ARTICLE = "examples/article.json";
+
+  @Test
+  void environmentVariablesStandInForFlags() {
+    Run run = withEnv(Map.of("SPINCLEAN_APPLICATION", "webapp", "SPINCLEAN_KEEP_PREVIOUS", "2",
+        "SPINCLEAN_NAMESPACE", "example,other"), "plan", "-f", ARTICLE);
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).contains("keep-previous 2")
+        .contains("namespaces example, other")
+        .contains("example/webapp").doesNotContain("example/workers");
+  }
+
+  @Test
+  void aFlagWinsOverTheEnvironmentAndAnEmptyVariableIsUnset() {
+    Run run = withEnv(Map.of("SPINCLEAN_APPLICATION", "webapp", "SPINCLEAN_NAMESPACE", " "),
+        "plan", "-f", ARTICLE, "--application", "workers");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).contains("example/workers").doesNotContain("example/webapp");
+  }
+
+  @Test
+  void aBadEnvironmentValueIsAUsageError() {
+    Run run = withEnv(Map.of("SPINCLEAN_MIN_AGE", "soon"), "plan", "-f", ARTICLE);
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("'soon' is not a duration");
+  }
+
+  @Test
+  void spinnakerOutputEndsWithOneConfigLine() {
+    Run run = Run.of("plan", "-f", ARTICLE, "-o", "spinnaker");
+
+    assertThat(run.exitCode()).isZero();
+    String[] lines = run.out().split("\n");
+    assertThat(lines[lines.length - 1]).startsWith("SPINNAKER_CONFIG_JSON={")
+        .contains("\"spincleanDeletedCount\":4");
+    assertThat(run.out().split("SPINNAKER_CONFIG_JSON=", -1)).hasSize(2);
+  }
+
+  @Test
+  void spinnakerOutputReportsAnErrorAsAnOutputToo() {
+    Run run = Run.of("plan", "-f", "absent.json", "-o", "spinnaker");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.out()).startsWith("SPINNAKER_CONFIG_JSON={")
+        .contains("\"spincleanVerdict\":\"ERROR\"").contains("absent.json: no such file");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"bash", "zsh"})
+  void completionScriptsNameEveryCommand(String shell) {
+    Run run = Run.of("completion", shell);
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).contains("plan", "apply", "demo", "--keep-previous", "--drain");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"plan", "apply", "demo", "completion"})
+  void everyCommandHasHelpWithAnExample(String command) {
+    Run run = Run.of(command, "--help");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).contains("Usage: spinclean " + command).contains("Examples:");
+  }
+
+  private static Run withEnv(Map<String, String> env, String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code;
+    try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+      code = Spinclean.run(args, o, e, new ByteArrayInputStream(new byte[0]),
+          Clock.fixed(Run.NOW, ZoneOffset.UTC), env);
+    }
+    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+}
