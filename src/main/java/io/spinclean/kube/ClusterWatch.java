@@ -1,0 +1,227 @@
+package io.spinclean.kube;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Informable;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
+import io.spinclean.core.ClusterKey;
+import io.spinclean.core.Snapshot;
+import io.spinclean.core.spinnaker.Annotations;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * Informers on ReplicaSets, Pods and Services of a {@link Scope}: one watch per kind (per
+ * namespace, or cluster-wide with {@code -A}), no polling. Every event is turned into the Spinnaker
+ * clusters it touches: a ReplicaSet's own (from its moniker annotations, before and after the
+ * change), a Pod's owner's (through an index of ReplicaSet uid to cluster), every cluster of a
+ * Service's namespace. fabric8's informers re-list after a closed watch or 410 Gone by themselves.
+ *
+ * <p>Invariant: {@link #snapshot} reads the informer caches only (no request) and maps them
+ * through {@link SnapshotMapper}, as {@code plan} does with a live read.
+ */
+public final class ClusterWatch implements AutoCloseable {
+  private final KubernetesClient client;
+  private final Scope scope;
+  private final Clock clock;
+  private final Consumer<ClusterKey> listener;
+  private final Map<String, ClusterKey> clusterOfUid = new ConcurrentHashMap<>();
+  private final List<SharedIndexInformer<ReplicaSet>> replicaSets = new ArrayList<>();
+  private final List<SharedIndexInformer<Pod>> pods = new ArrayList<>();
+  private final List<SharedIndexInformer<Service>> services = new ArrayList<>();
+
+  private ClusterWatch(
+      KubernetesClient client, Scope scope, Clock clock, Consumer<ClusterKey> listener) {
+    this.client = client;
+    this.scope = scope;
+    this.clock = clock;
+    this.listener = listener;
+  }
+
+  /**
+   * Starts the informers and waits until each has listed its objects once.
+   *
+   * @param listener told about each cluster an event touches, on an informer thread
+   * @throws ApiException a first list failed (e.g. no permission to list or watch)
+   */
+  public static ClusterWatch start(KubeConnection connection, Scope scope, Clock clock,
+      Consumer<ClusterKey> listener) throws ApiException {
+    ClusterWatch watch = new ClusterWatch(connection.client(), Objects.requireNonNull(scope),
+        Objects.requireNonNull(clock), Objects.requireNonNull(listener));
+    try {
+      watch.inform();
+    } catch (ApiException | RuntimeException e) {
+      watch.close();
+      throw e;
+    }
+    return watch;
+  }
+
+  private void inform() throws ApiException {
+    List<String> namespaces = scope.allNamespaces() ? null : scope.namespaces();
+    for (String ns : namespaces == null ? java.util.Collections.<String>singletonList(null)
+        : namespaces) {
+      replicaSets.add(start("replicasets", ns,
+          ns == null ? client.apps().replicaSets().inAnyNamespace()
+              : client.apps().replicaSets().inNamespace(ns),
+          handler(this::replicaSetChanged)));
+      pods.add(start("pods", ns,
+          ns == null ? client.pods().inAnyNamespace() : client.pods().inNamespace(ns),
+          handler(this::podChanged)));
+      services.add(start("services", ns,
+          ns == null ? client.services().inAnyNamespace() : client.services().inNamespace(ns),
+          handler(this::serviceChanged)));
+    }
+  }
+
+  private <T extends HasMetadata> SharedIndexInformer<T> start(String resource, String ns,
+      Informable<T> informable, ResourceEventHandler<T> handler) throws ApiException {
+    try {
+      return informable.inform(handler, 0);
+    } catch (KubernetesClientException e) {
+      throw ApiErrors.exception(client, "watch", resource, ns, e);
+    }
+  }
+
+  /** The selected namespaces' objects as the informers hold them now. */
+  public Snapshot snapshot(String namespace) throws ApiException {
+    return new Snapshot(clock.instant(),
+        map(replicaSets, namespace, SnapshotMapper::replicaSet, "ReplicaSet"),
+        map(pods, namespace, SnapshotMapper::pod, "Pod"),
+        map(services, namespace, SnapshotMapper::service, "Service"));
+  }
+
+  /** True while every informer is watching (false between a dropped watch and its re-list). */
+  public boolean watching() {
+    return all().stream().allMatch(SharedIndexInformer::isWatching);
+  }
+
+  private List<SharedIndexInformer<?>> all() {
+    List<SharedIndexInformer<?>> all = new ArrayList<>(replicaSets);
+    all.addAll(pods);
+    all.addAll(services);
+    return all;
+  }
+
+  private static <T extends HasMetadata, R> List<R> map(List<SharedIndexInformer<T>> informers,
+      String namespace, Function<T, R> mapper, String kind) throws ApiException {
+    List<R> out = new ArrayList<>();
+    for (SharedIndexInformer<T> informer : informers) {
+      for (T item : informer.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace)) {
+        try {
+          out.add(mapper.apply(item));
+        } catch (IllegalArgumentException e) {
+          throw new ApiException(kind + " " + namespace + "/" + item.getMetadata().getName()
+              + " cannot be read: " + e.getMessage(), e);
+        }
+      }
+    }
+    return out;
+  }
+
+  private void replicaSetChanged(ReplicaSet before, ReplicaSet after, boolean gone) {
+    Set<ClusterKey> keys = new HashSet<>();
+    for (ReplicaSet rs : new ReplicaSet[] {before, after}) {
+      ClusterKey key = rs == null ? null : clusterOf(rs.getMetadata());
+      if (key != null) {
+        keys.add(key);
+      }
+    }
+    ObjectMeta meta = after.getMetadata();
+    if (meta.getUid() != null) {
+      ClusterKey key = clusterOf(meta);
+      if (gone || key == null) {
+        clusterOfUid.remove(meta.getUid());
+      } else {
+        clusterOfUid.put(meta.getUid(), key);
+      }
+    }
+    keys.forEach(listener);
+  }
+
+  private void podChanged(Pod before, Pod after, boolean gone) {
+    Set<ClusterKey> keys = new HashSet<>();
+    for (Pod pod : new Pod[] {before, after}) {
+      if (pod == null || pod.getMetadata().getOwnerReferences() == null) {
+        continue;
+      }
+      for (OwnerReference owner : pod.getMetadata().getOwnerReferences()) {
+        ClusterKey key = owner.getUid() == null ? null : clusterOfUid.get(owner.getUid());
+        if (key != null) {
+          keys.add(key);
+        }
+      }
+    }
+    keys.forEach(listener);
+  }
+
+  private void serviceChanged(Service before, Service after, boolean gone) {
+    String ns = after.getMetadata().getNamespace();
+    new HashSet<>(clusterOfUid.values()).stream()
+        .filter(k -> k.namespace().equals(ns))
+        .forEach(listener);
+  }
+
+  /** The moniker of a ReplicaSet, legacy JSON-quoted values unquoted (SPINNAKER.md §1). */
+  static ClusterKey clusterOf(ObjectMeta meta) {
+    Map<String, String> annotations = meta.getAnnotations();
+    if (annotations == null) {
+      return null;
+    }
+    String app = Annotations.unquote(annotations.get(Annotations.APPLICATION));
+    String cluster = Annotations.unquote(annotations.get(Annotations.CLUSTER));
+    if (app.isEmpty() || cluster.isEmpty()) {
+      return null;
+    }
+    String ns = meta.getNamespace();
+    return new ClusterKey(ns == null || ns.isEmpty() ? SnapshotMapper.DEFAULT_NAMESPACE : ns,
+        app, cluster);
+  }
+
+  /** Stops every informer (their watches close). */
+  @Override
+  public void close() {
+    for (SharedIndexInformer<?> informer : all()) {
+      informer.stop();
+    }
+  }
+
+  private interface Change<T> {
+    void changed(T before, T after, boolean gone);
+  }
+
+  private static <T> ResourceEventHandler<T> handler(Change<T> change) {
+    return new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(T obj) {
+        change.changed(null, obj, false);
+      }
+
+      @Override
+      public void onUpdate(T oldObj, T newObj) {
+        change.changed(oldObj, newObj, false);
+      }
+
+      @Override
+      public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+        change.changed(obj, obj, true);
+      }
+    };
+  }
+}

@@ -1,0 +1,116 @@
+package io.spinclean.watch;
+
+import io.spinclean.core.ClusterKey;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Drives a {@link Controller} from one worker thread: a work queue of cluster keys (a key queued
+ * twice is evaluated once), filled by informer events and, every tick, by the clusters whose
+ * decision is still pending.
+ *
+ * <p>Invariant: evaluations never run concurrently, so two deletions of the same cluster cannot
+ * overlap; {@link #stop} lets the evaluation in progress (and its deletions) finish before it
+ * returns, up to a grace period.
+ */
+public final class WatchLoop implements AutoCloseable {
+  private final Controller controller;
+  private final Consumer<RuntimeException> onError;
+  private final ScheduledExecutorService worker;
+  private final Set<ClusterKey> queue = new LinkedHashSet<>();
+
+  /**
+   * @param onError told about a bug in an evaluation; the loop goes on with the next key
+   */
+  public WatchLoop(Controller controller, Consumer<RuntimeException> onError) {
+    this.controller = Objects.requireNonNull(controller, "controller");
+    this.onError = Objects.requireNonNull(onError, "onError");
+    this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "spinclean-watch");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** Starts the periodic re-evaluation of pending clusters. */
+  public void start(Duration tick) {
+    long millis = tick.toMillis();
+    worker.scheduleWithFixedDelay(this::tick, millis, millis, TimeUnit.MILLISECONDS);
+  }
+
+  /** An informer event touched {@code key}. Any thread; never blocks on an evaluation. */
+  public void changed(ClusterKey key) {
+    if (!controller.selects(key)) {
+      return;
+    }
+    controller.changed(key);
+    enqueue(Set.of(key));
+  }
+
+  private void tick() {
+    enqueue(controller.pending());
+  }
+
+  private void enqueue(Set<ClusterKey> keys) {
+    boolean wasEmpty;
+    synchronized (queue) {
+      wasEmpty = queue.isEmpty();
+      queue.addAll(keys);
+      if (!wasEmpty || queue.isEmpty()) {
+        return;
+      }
+    }
+    if (!worker.isShutdown()) {
+      worker.execute(this::drain);
+    }
+  }
+
+  private void drain() {
+    while (!Thread.currentThread().isInterrupted()) {
+      ClusterKey key;
+      synchronized (queue) {
+        Iterator<ClusterKey> it = queue.iterator();
+        if (!it.hasNext()) {
+          return;
+        }
+        key = it.next();
+        it.remove();
+      }
+      try {
+        controller.evaluate(key);
+      } catch (RuntimeException e) {
+        onError.accept(e);
+      }
+    }
+  }
+
+  /**
+   * Stops taking work and waits up to {@code grace} for the evaluation in progress.
+   *
+   * @return true when nothing was left running
+   */
+  public boolean stop(Duration grace) {
+    worker.shutdown();
+    synchronized (queue) {
+      queue.clear();
+    }
+    try {
+      return worker.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  @Override
+  public void close() {
+    stop(Duration.ofSeconds(30));
+  }
+}
