@@ -147,6 +147,8 @@ final class DemoCommand implements Callable<Integer> {
     root.out.println("  ./spinclean plan  --kubeconfig " + file);
     root.out.println("  ./spinclean apply --kubeconfig " + file + " --drain 10s --wait");
     root.out.println("  KUBECONFIG=" + file + " ./spinclean plan -o json");
+    root.out.println("Unlike Kubernetes, this server has no garbage collector: pods of a deleted"
+        + " ReplicaSet stay, and --wait reports them as still present.");
     root.out.flush();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
