@@ -25,6 +25,7 @@ public final class WatchLoop implements AutoCloseable {
   private final Consumer<RuntimeException> onError;
   private final ScheduledExecutorService worker;
   private final Set<ClusterKey> queue = new LinkedHashSet<>();
+  private volatile boolean started;
 
   /**
    * @param onError told about a bug in an evaluation; the loop goes on with the next key
@@ -39,8 +40,10 @@ public final class WatchLoop implements AutoCloseable {
     });
   }
 
-  /** Starts the periodic re-evaluation of pending clusters. */
+  /** Starts evaluating what was queued so far, and the periodic re-evaluation. */
   public void start(Duration tick) {
+    started = true;
+    worker.execute(this::drain);
     long millis = tick.toMillis();
     worker.scheduleWithFixedDelay(this::tick, millis, millis, TimeUnit.MILLISECONDS);
   }
@@ -67,7 +70,7 @@ public final class WatchLoop implements AutoCloseable {
         return;
       }
     }
-    if (!worker.isShutdown()) {
+    if (started && !worker.isShutdown()) {
       worker.execute(this::drain);
     }
   }

@@ -1,0 +1,81 @@
+package io.spinclean.watch;
+
+import io.spinclean.kube.ApiException;
+import io.spinclean.kube.ApplyOptions;
+import io.spinclean.kube.ClusterWatch;
+import io.spinclean.kube.Executor;
+import io.spinclean.kube.KubeConnection;
+import io.spinclean.kube.Scope;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * {@code spinclean watch} assembled: informers feed a {@link WatchLoop}, whose {@link Controller}
+ * plans from the informer caches and acts through the same {@link Executor} as {@code apply}
+ * (a fresh live read of the cluster's namespace, re-plan, preconditioned deletes).
+ *
+ * <p>Invariant: after {@link #close} returns, no evaluation runs and no informer watches.
+ */
+public final class Watcher implements AutoCloseable {
+  private final ClusterWatch informers;
+  private final WatchLoop loop;
+
+  private Watcher(ClusterWatch informers, WatchLoop loop) {
+    this.informers = informers;
+    this.loop = loop;
+  }
+
+  /**
+   * Starts the informers (waiting for their first list) and the worker.
+   *
+   * @param leader whether this instance may act now (always true without leader election)
+   * @param onError told about an unexpected exception in an evaluation (a bug)
+   * @throws ApiException the informers could not list or watch
+   */
+  public static Watcher start(KubeConnection connection, Scope scope, WatchSettings settings,
+      Clock clock, Metrics metrics, Reporter reporter, BooleanSupplier leader,
+      Consumer<RuntimeException> onError) throws ApiException {
+    Objects.requireNonNull(connection, "connection");
+    ClusterWatch[] informers = new ClusterWatch[1];
+    Controller controller = new Controller(settings,
+        namespace -> informers[0].snapshot(namespace),
+        (plan, planner) -> {
+          String ns = plan.clusters().get(0).key().namespace();
+          return Executor.create(connection, connection.source(Scope.of(ns), clock), planner,
+              ApplyOptions.DEFAULT).execute(plan);
+        },
+        leader, clock, metrics, reporter);
+    WatchLoop loop = new WatchLoop(controller, onError);
+    try {
+      informers[0] = ClusterWatch.start(connection, scope, clock, loop::changed);
+    } catch (ApiException | RuntimeException e) {
+      loop.stop(Duration.ZERO);
+      throw e;
+    }
+    loop.start(settings.tick());
+    return new Watcher(informers[0], loop);
+  }
+
+  /** For readiness: every informer is watching. */
+  public boolean watching() {
+    return informers.watching();
+  }
+
+  /**
+   * Stops the informers, then lets the evaluation in progress finish within {@code grace}.
+   *
+   * @return true when nothing was left running
+   */
+  public boolean stop(Duration grace) {
+    informers.close();
+    return loop.stop(grace);
+  }
+
+  @Override
+  public void close() {
+    stop(Duration.ofSeconds(30));
+  }
+}
