@@ -29,7 +29,7 @@ final class Retention {
         k.with(
             Action.KEEP,
             Reason.NEWEST_SERVING,
-            "newest version serving traffic (" + k.serving() + " pods)"));
+            "newest version serving traffic (" + pods(k.serving()) + ")"));
     if (k.halfEnabled()) {
       warnings.add(
           k.name()
@@ -52,8 +52,7 @@ final class Retention {
                 "older than "
                     + k.name()
                     + " and still serving ("
-                    + v.serving()
-                    + " pods"
+                    + pods(v.serving())
                     + (v.halfDisabled() ? ", template detached: a Disable broke midway" : "")
                     + ")"));
       } else if (v.protect()) {
@@ -123,5 +122,9 @@ final class Retention {
       return v.with(Action.RETAIN, Reason.PROTECTED, "annotated " + Annotations.PROTECT + "=true");
     }
     return v.with(Action.DELETE, reason, detail);
+  }
+
+  private static String pods(int n) {
+    return n == 1 ? "1 pod" : n + " pods";
   }
 }
