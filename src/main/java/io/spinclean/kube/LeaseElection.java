@@ -35,7 +35,8 @@ public final class LeaseElection implements AutoCloseable {
   /** How long a Lease lasts, how long the leader tries to renew it, how often everyone tries. */
   public record Timing(Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {
     public Timing {
-      if (renewDeadline.compareTo(leaseDuration) >= 0 || retryPeriod.compareTo(renewDeadline) >= 0) {
+      if (renewDeadline.compareTo(leaseDuration) >= 0
+          || retryPeriod.compareTo(renewDeadline) >= 0) {
         throw new IllegalArgumentException(
             "need retryPeriod < renewDeadline < leaseDuration: " + this);
       }

@@ -46,7 +46,7 @@ public final class Controller {
     Snapshot snapshot(String namespace) throws ApiException;
   }
 
-  /** Deletes what {@code plan} deletes, re-planning on a fresh live snapshot with {@code planner}. */
+  /** Deletes what {@code plan} deletes, re-planning a fresh live snapshot with {@code planner}. */
   @FunctionalInterface
   public interface Actor {
     ApplyReport execute(Plan plan, Planner planner) throws ApiException;
