@@ -21,6 +21,7 @@ import picocli.CommandLine.ParameterException;
       PlanCommand.class,
       ApplyCommand.class,
       DemoCommand.class,
+      WatchCommand.class,
       CompletionCommand.class
     },
     description = {

@@ -1,0 +1,252 @@
+package io.spinclean.cli;
+
+import io.spinclean.core.Policy;
+import io.spinclean.kube.ApiException;
+import io.spinclean.kube.KubeConnection;
+import io.spinclean.kube.LeaseElection;
+import io.spinclean.kube.Scope;
+import io.spinclean.watch.LogReporter;
+import io.spinclean.watch.Metrics;
+import io.spinclean.watch.MetricsServer;
+import io.spinclean.watch.WatchSettings;
+import io.spinclean.watch.Watcher;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code spinclean watch}: the controller. Runs until SIGTERM (or {@code --exit-after}); acts on a
+ * cluster only after it settled and the same deletions were planned on consecutive evaluations.
+ */
+@Command(
+    name = "watch",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run as a controller: watch ReplicaSets, Pods and Services, re-plan a Spinnaker cluster when"
+          + " its objects change, and once it has been unchanged for --settle and the same"
+          + " deletions were planned --confirmations times in a row, delete them as `apply`"
+          + " does (fresh read, re-plan, preconditions). Runs until SIGTERM."
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  spinclean watch -A --dry-run",
+      "  spinclean watch -n prod --settle 10m --max-deletions-per-hour 20",
+      "",
+      "Exit codes: 0 stopped by SIGTERM; 1 could not run (API, auth, metrics port); 2 usage error."
+    })
+final class WatchCommand implements Callable<Integer> {
+  /** Less than Kubernetes' default terminationGracePeriodSeconds (30 s). */
+  static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(20);
+
+  @ParentCommand Spinclean root;
+
+  @Mixin SelectionOptions selection;
+  @Mixin PolicyOptions policyOptions;
+  @Mixin ConnectionOptions connection;
+
+  @Option(names = "--settle", paramLabel = "DURATION", defaultValue = "5m",
+      converter = GoDuration.class,
+      description = "Act on a cluster only after none of its objects changed for this long"
+          + " (default: ${DEFAULT-VALUE}).")
+  Duration settle;
+
+  @Option(names = "--confirmations", paramLabel = "N", defaultValue = "2",
+      description = "... and after N settled evaluations in a row planned the same deletions"
+          + " (default: ${DEFAULT-VALUE}).")
+  int confirmations;
+
+  @Option(names = "--dry-run", description = "Plan and report (log, metrics), never delete.")
+  boolean dryRun;
+
+  @Option(names = "--leader-elect", paramLabel = "BOOL", arity = "0..1", fallbackValue = "true",
+      description = "Act only while holding a Lease (default: true inside a pod, else false).")
+  Boolean leaderElect;
+
+  @Option(names = "--lease-name", paramLabel = "NAME", defaultValue = "spinclean",
+      description = "The Lease to hold (default: ${DEFAULT-VALUE}).")
+  String leaseName;
+
+  @Option(names = "--lease-namespace", paramLabel = "NAMESPACE",
+      description = "Where the Lease is (default: the context's or the pod's namespace).")
+  String leaseNamespace;
+
+  @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "9090",
+      description = "Serve /metrics, /healthz and /readyz on this port; 0 = off (default:"
+          + " ${DEFAULT-VALUE}).")
+  int metricsPort;
+
+  @Option(names = "--max-deletions-per-hour", paramLabel = "N",
+      description = "Refuse a cluster whose deletions would make more than N in the last hour"
+          + " (default: no cap).")
+  Integer maxDeletionsPerHour;
+
+  @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
+      description = "text (default) or json: one line per event, naming cluster and version.")
+  LogReporter.Format logFormat;
+
+  /** Stops after this long, as SIGTERM would: for tests and time-boxed runs. */
+  @Option(names = "--exit-after", paramLabel = "DURATION", hidden = true,
+      converter = GoDuration.class)
+  Duration exitAfter;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    if (confirmations < 1) {
+      throw new ParameterException(spec.commandLine(),
+          "--confirmations must be 1 or more, not " + confirmations);
+    }
+    if (maxDeletionsPerHour != null && maxDeletionsPerHour < 0) {
+      throw new ParameterException(spec.commandLine(),
+          "--max-deletions-per-hour must be 0 or more, not " + maxDeletionsPerHour);
+    }
+    if (metricsPort < 0 || metricsPort > 65535) {
+      throw new ParameterException(spec.commandLine(),
+          "--metrics-port must be between 0 and 65535, not " + metricsPort);
+    }
+    LogReporter log = new LogReporter(root.out, root.clock, logFormat);
+    try (KubeConnection conn = KubeConnection.open(connection.kubeconfig, connection.context)) {
+      Scope scope = selection.scope(conn.defaultNamespace());
+      Policy policy = policyOptions.toPolicy(Set.copyOf(scope.namespaces()), selection);
+      WatchSettings settings = new WatchSettings(policy, settle, confirmations, dryRun,
+          maxDeletionsPerHour == null ? OptionalInt.empty() : OptionalInt.of(maxDeletionsPerHour),
+          WatchSettings.defaultTick(settle));
+      return run(conn, scope, settings, log);
+    } catch (ApiException e) {
+      root.err.println("spinclean: " + e.getMessage());
+      return ExitCode.COULD_NOT_RUN;
+    }
+  }
+
+  private int run(KubeConnection conn, Scope scope, WatchSettings settings, LogReporter log)
+      throws ApiException, InterruptedException {
+    Metrics metrics = new Metrics();
+    boolean elect = leaderElect != null ? leaderElect
+        : System.getenv("KUBERNETES_SERVICE_HOST") != null;
+    LeaseElection election = null;
+    BooleanSupplier leader = () -> true;
+    if (elect) {
+      String ns = leaseNamespace != null ? leaseNamespace : conn.defaultNamespace();
+      String identity = identity();
+      election = LeaseElection.start(conn, ns, leaseName, identity, LeaseElection.DEFAULT_TIMING,
+          leads -> {
+            metrics.leader(leads);
+            log.info((leads ? "started" : "stopped") + " leading: Lease " + ns + "/" + leaseName
+                + " as " + identity);
+          });
+      leader = election::isLeader;
+    } else {
+      metrics.leader(true);
+    }
+    Watcher watcher;
+    try {
+      watcher = Watcher.start(conn, scope, settings, root.clock, metrics, log, leader,
+          e -> log.error("internal error while evaluating a cluster: " + e));
+    } catch (ApiException e) {
+      if (election != null) {
+        election.close();
+      }
+      throw e;
+    }
+    MetricsServer server = null;
+    if (metricsPort != 0) {
+      try {
+        server = MetricsServer.start(metricsPort, metrics, watcher::watching);
+      } catch (IOException e) {
+        watcher.stop(Duration.ZERO);
+        if (election != null) {
+          election.close();
+        }
+        root.err.println("spinclean: cannot serve metrics on port " + metricsPort + " ("
+            + e.getMessage() + ")");
+        return ExitCode.COULD_NOT_RUN;
+      }
+    }
+    log.info("watching " + (scope.allNamespaces() ? "all namespaces"
+        : "namespace " + String.join(", ", scope.namespaces()))
+        + ": settle " + GoDuration.format(settings.settle()) + ", " + settings.confirmations()
+        + " confirmations" + (settings.dryRun() ? ", dry run (nothing is deleted)" : "")
+        + (elect ? ", leader election on" : "")
+        + (server != null ? ", metrics on port " + server.port() : ""));
+    Shutdown shutdown = new Shutdown(watcher, election, server, log);
+    Thread hook = new Thread(shutdown::stop, "spinclean-watch-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+    if (exitAfter != null) {
+      shutdown.stopped.await(exitAfter.toMillis(), TimeUnit.MILLISECONDS);
+    } else {
+      shutdown.stopped.await();
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook is running or has run: it stops everything
+    }
+    shutdown.stop();
+    return ExitCode.OK;
+  }
+
+  /** The pod name inside Kubernetes (HOSTNAME), else the host name, plus a random suffix. */
+  private static String identity() {
+    String host = System.getenv("HOSTNAME");
+    if (host == null || host.isBlank()) {
+      try {
+        host = InetAddress.getLocalHost().getHostName();
+      } catch (IOException e) {
+        host = "spinclean";
+      }
+    }
+    return host + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** Stops once, from the SIGTERM hook or after --exit-after, and says how it went. */
+  private static final class Shutdown {
+    final CountDownLatch stopped = new CountDownLatch(1);
+    private final Watcher watcher;
+    private final LeaseElection election;
+    private final MetricsServer server;
+    private final LogReporter log;
+    private boolean done;
+
+    Shutdown(Watcher watcher, LeaseElection election, MetricsServer server, LogReporter log) {
+      this.watcher = watcher;
+      this.election = election;
+      this.server = server;
+      this.log = log;
+    }
+
+    synchronized void stop() {
+      if (done) {
+        return;
+      }
+      done = true;
+      boolean finished = watcher.stop(SHUTDOWN_GRACE);
+      // released after the last deletion: a stand-by takes over only once this one is done
+      if (election != null) {
+        election.close();
+      }
+      if (server != null) {
+        server.close();
+      }
+      log.info(finished ? "stopped: no evaluation was left running"
+          : "stopped: gave up after " + GoDuration.format(SHUTDOWN_GRACE)
+              + " waiting for the evaluation in progress; what it deleted is logged above");
+      stopped.countDown();
+    }
+  }
+}

@@ -1,0 +1,134 @@
+package io.spinclean.watch;
+
+import io.spinclean.core.ClusterKey;
+import io.spinclean.core.DeletionResult;
+import io.spinclean.core.VersionPlan;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Writes the controller's log: one line per event, as text ({@code time level key=value ...
+ * message}) or as one JSON object per line. A line about a cluster names the cluster; a line about
+ * a version names the version too, so a log query for one version finds everything about it.
+ */
+public final class LogReporter implements Reporter {
+  /** {@code --log-format}. */
+  public enum Format {
+    TEXT,
+    JSON
+  }
+
+  private final PrintStream out;
+  private final Clock clock;
+  private final Format format;
+
+  public LogReporter(PrintStream out, Clock clock, Format format) {
+    this.out = Objects.requireNonNull(out, "out");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.format = Objects.requireNonNull(format, "format");
+  }
+
+  @Override
+  public void report(Decision d) {
+    ClusterKey key = d.plan().key();
+    switch (d.kind()) {
+      case EXECUTED -> {
+        for (DeletionResult r : d.report().orElseThrow().results()) {
+          line("info", key, r.name(), "outcome", r.outcome().name(),
+              r.outcome().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+                  + (r.detail().isEmpty() ? "" : ": " + r.detail()));
+        }
+      }
+      case WOULD_DELETE -> {
+        for (VersionPlan v : d.plan().deletions()) {
+          line("info", key, v.name(), "reason", v.reason().name(),
+              "dry run: would delete (" + v.reason() + "): " + v.detail());
+        }
+      }
+      case REFUSED -> line("warn", key, null, "reason", d.plan().reason().name(), d.message());
+      case CAPPED -> line("warn", key, null, "reason", "MAX_DELETIONS_PER_HOUR", d.message());
+      default -> throw new IllegalStateException("unknown decision " + d.kind());
+    }
+  }
+
+  /** A line about the controller itself (start, stop, errors). */
+  public void info(String message) {
+    line("info", null, null, null, null, message);
+  }
+
+  public void error(String message) {
+    line("error", null, null, null, null, message);
+  }
+
+  private synchronized void line(String level, ClusterKey key, String version, String field,
+      String value, String message) {
+    Map<String, String> fields = new LinkedHashMap<>();
+    fields.put("time", clock.instant().toString());
+    fields.put("level", level);
+    if (key != null) {
+      fields.put("namespace", key.namespace());
+      fields.put("application", key.application());
+      fields.put("cluster", key.cluster());
+    }
+    if (version != null) {
+      fields.put("version", version);
+    }
+    if (field != null) {
+      fields.put(field, value);
+    }
+    fields.put("msg", message);
+    out.println(format == Format.JSON ? json(fields) : text(fields));
+    out.flush();
+  }
+
+  private static String text(Map<String, String> fields) {
+    StringBuilder s = new StringBuilder();
+    fields.forEach((k, v) -> {
+      if (s.length() > 0) {
+        s.append(' ');
+      }
+      if (k.equals("time") || k.equals("level") || k.equals("msg")) {
+        s.append(v);
+      } else {
+        s.append(k).append('=').append(v.matches("[^\\s\"=]+") ? v : quote(v));
+      }
+    });
+    return s.toString();
+  }
+
+  private static String json(Map<String, String> fields) {
+    StringBuilder s = new StringBuilder("{");
+    fields.forEach((k, v) -> {
+      if (s.length() > 1) {
+        s.append(',');
+      }
+      s.append(quote(k)).append(':').append(quote(v));
+    });
+    return s.append('}').toString();
+  }
+
+  /** A JSON string literal (also used for text values with spaces). */
+  static String quote(String v) {
+    StringBuilder s = new StringBuilder("\"");
+    for (char c : v.toCharArray()) {
+      switch (c) {
+        case '"' -> s.append("\\\"");
+        case '\\' -> s.append("\\\\");
+        case '\n' -> s.append("\\n");
+        case '\r' -> s.append("\\r");
+        case '\t' -> s.append("\\t");
+        default -> {
+          if (c < 0x20) {
+            s.append(String.format("\\u%04x", (int) c));
+          } else {
+            s.append(c);
+          }
+        }
+      }
+    }
+    return s.append('"').toString();
+  }
+}

@@ -1,0 +1,112 @@
+package io.spinclean.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.spinclean.kube.EmbeddedApiServer;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** {@code spinclean watch} through the command line, on a wall clock, for a few seconds. */
+class WatchCliTest {
+  @TempDir Path tmp;
+  EmbeddedApiServer server;
+  String kubeconfig;
+
+  @BeforeEach
+  void start() throws Exception {
+    server = EmbeddedApiServer.start();
+    try (InputStream in = Files.newInputStream(Path.of("examples/article.json"))) {
+      server.load(in, "examples/article.json");
+    }
+    kubeconfig = server.writeKubeconfig(tmp.resolve("config"), "example").toString();
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  static Run watch(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code;
+    try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+      code = Spinclean.run(args, o, e, new ByteArrayInputStream(new byte[0]), Clock.systemUTC(),
+          Map.of());
+    }
+    return new Run(code, out.toString(StandardCharsets.UTF_8),
+        err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void cleansTheArticleClustersAndLogsEveryVersionAsJson() {
+    Run run = watch("watch", "--kubeconfig", kubeconfig, "--settle", "500ms",
+        "--metrics-port", "0", "--log-format", "json", "--exit-after", "4s");
+
+    assertThat(run.err()).isEmpty();
+    assertThat(run.exitCode()).isZero();
+    List<JsonNode> lines = run.out().lines().map(l -> JsonMapper.builder().build().readTree(l))
+        .toList();
+    assertThat(lines.get(0).get("msg").asString())
+        .startsWith("watching namespace example: settle 500ms, 2 confirmations");
+    assertThat(lines.stream().filter(l -> l.has("outcome")))
+        .extracting(l -> l.get("version").asString() + " " + l.get("outcome").asString()
+            + " " + l.get("cluster").asString())
+        .containsExactlyInAnyOrder(
+            "webapp-v002 DELETED replicaSet webapp",
+            "stream-consumer-v003 DELETED replicaSet stream-consumer",
+            "workers-v005 DELETED replicaSet workers",
+            "workers-v006 DELETED replicaSet workers");
+    assertThat(lines.get(lines.size() - 1).get("msg").asString())
+        .isEqualTo("stopped: no evaluation was left running");
+    assertThat(LiveRun.plan(kubeconfig)).contains("0 to delete");
+  }
+
+  @Test
+  void dryRunLogsWhatItWouldDeleteAndDeletesNothing() {
+    Run run = watch("watch", "--kubeconfig", kubeconfig, "--settle", "500ms", "--dry-run",
+        "--metrics-port", "0", "--exit-after", "3s");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out())
+        .contains("dry run (nothing is deleted)")
+        .containsPattern("info namespace=example application=webapp cluster=\"replicaSet webapp\""
+            + " version=webapp-v002 reason=\\w+ \"?dry run: would delete");
+    assertThat(run.out().lines().filter(l -> l.contains("would delete"))).hasSize(4);
+    assertThat(LiveRun.plan(kubeconfig)).contains("4 to delete");
+  }
+
+  @Test
+  void badFlagsAreUsageErrorsAndAnUnreachableServerExitsOne() {
+    Run zero = watch("watch", "--kubeconfig", kubeconfig, "--confirmations", "0");
+    assertThat(zero.exitCode()).isEqualTo(2);
+    assertThat(zero.err()).startsWith("spinclean: --confirmations must be 1 or more, not 0");
+
+    server.close();
+    Run down = watch("watch", "--kubeconfig", kubeconfig, "--metrics-port", "0");
+    assertThat(down.exitCode()).isEqualTo(1);
+    assertThat(down.err().strip()).startsWith("spinclean: ").doesNotContain("\n");
+  }
+
+  /** The plan a user would see next. */
+  static final class LiveRun {
+    static String plan(String kubeconfig) {
+      return Run.of("plan", "--kubeconfig", kubeconfig).out();
+    }
+  }
+}
