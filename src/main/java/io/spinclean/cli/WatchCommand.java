@@ -2,17 +2,22 @@ package io.spinclean.cli;
 
 import io.spinclean.core.Policy;
 import io.spinclean.kube.ApiException;
+import io.spinclean.kube.EventRecorder;
 import io.spinclean.kube.KubeConnection;
 import io.spinclean.kube.LeaseElection;
 import io.spinclean.kube.Scope;
+import io.spinclean.watch.AsyncReporter;
+import io.spinclean.watch.EventReporter;
 import io.spinclean.watch.LogReporter;
 import io.spinclean.watch.Metrics;
 import io.spinclean.watch.MetricsServer;
+import io.spinclean.watch.Reporter;
 import io.spinclean.watch.WatchSettings;
 import io.spinclean.watch.Watcher;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
@@ -39,7 +44,8 @@ import picocli.CommandLine.Spec;
       "Run as a controller: watch ReplicaSets, Pods and Services, re-plan a Spinnaker cluster when"
           + " its objects change, and once it has been unchanged for --settle and the same"
           + " deletions were planned --confirmations times in a row, delete them as `apply`"
-          + " does (fresh read, re-plan, preconditions). Runs until SIGTERM."
+          + " does (fresh read, re-plan, preconditions). Every deletion and refusal is logged and"
+          + " recorded as an Event on its ReplicaSet. Runs until SIGTERM."
     },
     footer = {
       "",
@@ -154,11 +160,18 @@ final class WatchCommand implements Callable<Integer> {
     } else {
       metrics.leader(true);
     }
+    // Events go through their own thread: a slow API server must not hold the controller.
+    AsyncReporter events = new AsyncReporter("events",
+        new EventReporter(EventRecorder.create(conn, root.clock)::record, root.clock,
+            settings.settle(), log::error),
+        d -> log.error("too many Events waiting: dropped the one about " + d.plan().key()));
     Watcher watcher;
     try {
-      watcher = Watcher.start(conn, scope, settings, root.clock, metrics, log, leader,
+      watcher = Watcher.start(conn, scope, settings, root.clock, metrics,
+          Reporter.all(List.of(log, events)), leader,
           e -> log.error("internal error while evaluating a cluster: " + e));
     } catch (ApiException e) {
+      events.stop(Duration.ZERO);
       if (election != null) {
         election.close();
       }
@@ -170,6 +183,7 @@ final class WatchCommand implements Callable<Integer> {
         server = MetricsServer.start(metricsPort, metrics, watcher::watching);
       } catch (IOException e) {
         watcher.stop(Duration.ZERO);
+        events.stop(Duration.ZERO);
         if (election != null) {
           election.close();
         }
@@ -184,7 +198,7 @@ final class WatchCommand implements Callable<Integer> {
         + " confirmations" + (settings.dryRun() ? ", dry run (nothing is deleted)" : "")
         + (elect ? ", leader election on" : "")
         + (server != null ? ", metrics on port " + server.port() : ""));
-    Shutdown shutdown = new Shutdown(watcher, election, server, log);
+    Shutdown shutdown = new Shutdown(watcher, events, election, server, log);
     Thread hook = new Thread(shutdown::stop, "spinclean-watch-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     if (exitAfter != null) {
@@ -218,13 +232,16 @@ final class WatchCommand implements Callable<Integer> {
   private static final class Shutdown {
     final CountDownLatch stopped = new CountDownLatch(1);
     private final Watcher watcher;
+    private final AsyncReporter events;
     private final LeaseElection election;
     private final MetricsServer server;
     private final LogReporter log;
     private boolean done;
 
-    Shutdown(Watcher watcher, LeaseElection election, MetricsServer server, LogReporter log) {
+    Shutdown(Watcher watcher, AsyncReporter events, LeaseElection election, MetricsServer server,
+        LogReporter log) {
       this.watcher = watcher;
+      this.events = events;
       this.election = election;
       this.server = server;
       this.log = log;
@@ -236,6 +253,7 @@ final class WatchCommand implements Callable<Integer> {
       }
       done = true;
       boolean finished = watcher.stop(SHUTDOWN_GRACE);
+      events.stop(Duration.ofSeconds(5));
       // released after the last deletion: a stand-by takes over only once this one is done
       if (election != null) {
         election.close();
