@@ -14,9 +14,12 @@ import io.spinclean.watch.MetricsServer;
 import io.spinclean.watch.Reporter;
 import io.spinclean.watch.WatchSettings;
 import io.spinclean.watch.Watcher;
+import io.spinclean.watch.WebhookNotifier;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -105,6 +108,11 @@ final class WatchCommand implements Callable<Integer> {
       description = "text (default) or json: one line per event, naming cluster and version.")
   LogReporter.Format logFormat;
 
+  @Option(names = "--notify-webhook", paramLabel = "URL",
+      description = "POST a JSON summary (Slack-compatible \"text\") for every deletion, dry-run"
+          + " deletion and refusal; at most 3 attempts, never holding up the cleaning.")
+  URI notifyWebhook;
+
   /** Stops after this long, as SIGTERM would: for tests and time-boxed runs. */
   @Option(names = "--exit-after", paramLabel = "DURATION", hidden = true,
       converter = GoDuration.class)
@@ -125,6 +133,11 @@ final class WatchCommand implements Callable<Integer> {
     if (metricsPort < 0 || metricsPort > 65535) {
       throw new ParameterException(spec.commandLine(),
           "--metrics-port must be between 0 and 65535, not " + metricsPort);
+    }
+    if (notifyWebhook != null && (notifyWebhook.getHost() == null
+        || !List.of("http", "https").contains(String.valueOf(notifyWebhook.getScheme())))) {
+      throw new ParameterException(spec.commandLine(),
+          "--notify-webhook must be an http or https URL, not " + notifyWebhook);
     }
     LogReporter log = new LogReporter(root.out, root.clock, logFormat);
     try (KubeConnection conn = KubeConnection.open(connection.kubeconfig, connection.context)) {
@@ -165,13 +178,23 @@ final class WatchCommand implements Callable<Integer> {
         new EventReporter(EventRecorder.create(conn, root.clock)::record, root.clock,
             settings.settle(), log::error),
         d -> log.error("too many Events waiting: dropped the one about " + d.plan().key()));
+    List<Reporter> reporters = new ArrayList<>(List.of(log, events));
+    AsyncReporter webhook = null;
+    if (notifyWebhook != null) {
+      webhook = new AsyncReporter("webhook",
+          new WebhookNotifier(notifyWebhook, Duration.ofSeconds(1), log::error),
+          d -> log.error("too many notifications waiting: dropped the one about "
+              + d.plan().key()));
+      reporters.add(webhook);
+    }
+    List<AsyncReporter> async = webhook == null ? List.of(events) : List.of(events, webhook);
     Watcher watcher;
     try {
       watcher = Watcher.start(conn, scope, settings, root.clock, metrics,
-          Reporter.all(List.of(log, events)), leader,
+          Reporter.all(reporters), leader,
           e -> log.error("internal error while evaluating a cluster: " + e));
     } catch (ApiException e) {
-      events.stop(Duration.ZERO);
+      async.forEach(a -> a.stop(Duration.ZERO));
       if (election != null) {
         election.close();
       }
@@ -183,7 +206,7 @@ final class WatchCommand implements Callable<Integer> {
         server = MetricsServer.start(metricsPort, metrics, watcher::watching);
       } catch (IOException e) {
         watcher.stop(Duration.ZERO);
-        events.stop(Duration.ZERO);
+        async.forEach(a -> a.stop(Duration.ZERO));
         if (election != null) {
           election.close();
         }
@@ -198,7 +221,7 @@ final class WatchCommand implements Callable<Integer> {
         + " confirmations" + (settings.dryRun() ? ", dry run (nothing is deleted)" : "")
         + (elect ? ", leader election on" : "")
         + (server != null ? ", metrics on port " + server.port() : ""));
-    Shutdown shutdown = new Shutdown(watcher, events, election, server, log);
+    Shutdown shutdown = new Shutdown(watcher, async, election, server, log);
     Thread hook = new Thread(shutdown::stop, "spinclean-watch-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     if (exitAfter != null) {
@@ -232,16 +255,16 @@ final class WatchCommand implements Callable<Integer> {
   private static final class Shutdown {
     final CountDownLatch stopped = new CountDownLatch(1);
     private final Watcher watcher;
-    private final AsyncReporter events;
+    private final List<AsyncReporter> async;
     private final LeaseElection election;
     private final MetricsServer server;
     private final LogReporter log;
     private boolean done;
 
-    Shutdown(Watcher watcher, AsyncReporter events, LeaseElection election, MetricsServer server,
-        LogReporter log) {
+    Shutdown(Watcher watcher, List<AsyncReporter> async, LeaseElection election,
+        MetricsServer server, LogReporter log) {
       this.watcher = watcher;
-      this.events = events;
+      this.async = async;
       this.election = election;
       this.server = server;
       this.log = log;
@@ -253,7 +276,7 @@ final class WatchCommand implements Callable<Integer> {
       }
       done = true;
       boolean finished = watcher.stop(SHUTDOWN_GRACE);
-      events.stop(Duration.ofSeconds(5));
+      async.forEach(a -> a.stop(Duration.ofSeconds(5)));
       // released after the last deletion: a stand-by takes over only once this one is done
       if (election != null) {
         election.close();

@@ -48,12 +48,15 @@ public final class AsyncReporter implements Reporter, AutoCloseable {
     }
   }
 
-  /** Delivers what is queued, for at most {@code grace}. */
+  /** Delivers what is queued for at most {@code grace}, then interrupts and drops the rest. */
   public void stop(Duration grace) {
     executor.shutdown();
     try {
-      executor.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
+      if (!executor.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+        executor.shutdownNow();
+      }
     } catch (InterruptedException e) {
+      executor.shutdownNow();
       Thread.currentThread().interrupt();
     }
   }

@@ -3,16 +3,19 @@ package io.spinclean.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.spinclean.kube.EmbeddedApiServer;
+import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -78,9 +81,23 @@ class WatchCliTest {
   }
 
   @Test
-  void dryRunLogsWhatItWouldDeleteAndDeletesNothing() {
-    Run run = watch("watch", "--kubeconfig", kubeconfig, "--settle", "500ms", "--dry-run",
-        "--metrics-port", "0", "--exit-after", "3s");
+  void dryRunLogsAndNotifiesWhatItWouldDeleteAndDeletesNothing() throws Exception {
+    List<String> hooks = new CopyOnWriteArrayList<>();
+    HttpServer hook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    hook.createContext("/", ex -> {
+      hooks.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+      ex.sendResponseHeaders(200, -1);
+      ex.close();
+    });
+    hook.start();
+    Run run;
+    try {
+      run = watch("watch", "--kubeconfig", kubeconfig, "--settle", "500ms", "--dry-run",
+          "--metrics-port", "0", "--exit-after", "3s",
+          "--notify-webhook", "http://127.0.0.1:" + hook.getAddress().getPort() + "/");
+    } finally {
+      hook.stop(0);
+    }
 
     assertThat(run.exitCode()).isZero();
     assertThat(run.out())
@@ -89,6 +106,8 @@ class WatchCliTest {
             + " version=webapp-v002 reason=\\w+ \"?dry run: would delete");
     assertThat(run.out().lines().filter(l -> l.contains("would delete"))).hasSize(4);
     assertThat(LiveRun.plan(kubeconfig)).contains("4 to delete");
+    assertThat(hooks).hasSize(3).allSatisfy(h -> assertThat(h)
+        .startsWith("{\"text\":\"spinclean: example/").contains("\"kind\":\"WOULD_DELETE\""));
   }
 
   @Test
@@ -96,6 +115,10 @@ class WatchCliTest {
     Run zero = watch("watch", "--kubeconfig", kubeconfig, "--confirmations", "0");
     assertThat(zero.exitCode()).isEqualTo(2);
     assertThat(zero.err()).startsWith("spinclean: --confirmations must be 1 or more, not 0");
+
+    Run hook = watch("watch", "--kubeconfig", kubeconfig, "--notify-webhook", "hooks.slack.com");
+    assertThat(hook.exitCode()).isEqualTo(2);
+    assertThat(hook.err()).startsWith("spinclean: --notify-webhook must be an http or https URL");
 
     server.close();
     Run down = watch("watch", "--kubeconfig", kubeconfig, "--metrics-port", "0");
