@@ -16,6 +16,7 @@ import io.spinclean.core.ClusterKey;
 import io.spinclean.core.Snapshot;
 import io.spinclean.core.spinnaker.Annotations;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -23,6 +24,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -37,6 +41,9 @@ import java.util.function.Function;
  * through {@link SnapshotMapper}, as {@code plan} does with a live read.
  */
 public final class ClusterWatch implements AutoCloseable {
+  /** How long the first list and watch of one kind may take, retries included. */
+  static final Duration START_TIMEOUT = Duration.ofMinutes(2);
+
   private final KubernetesClient client;
   private final Scope scope;
   private final Clock clock;
@@ -92,11 +99,45 @@ public final class ClusterWatch implements AutoCloseable {
 
   private <T extends HasMetadata> SharedIndexInformer<T> start(String resource, String ns,
       Informable<T> informable, ResourceEventHandler<T> handler) throws ApiException {
+    SharedIndexInformer<T> informer = informable.runnableInformer(0);
+    informer.addEventHandler(handler);
+    informer.exceptionHandler(ClusterWatch::retry);
     try {
-      return informable.inform(handler, 0);
-    } catch (KubernetesClientException e) {
-      throw ApiErrors.exception(client, "watch", resource, ns, e);
+      informer.start().toCompletableFuture().get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      return informer;
+    } catch (ExecutionException e) {
+      informer.stop();
+      Exception cause = e.getCause() instanceof Exception c ? c : e;
+      throw ApiErrors.exception(client, "watch", resource, ns, cause);
+    } catch (TimeoutException e) {
+      informer.stop();
+      throw new ApiException("cannot watch " + resource
+          + (ns == null ? " in all namespaces" : " in namespace " + ns) + ": no answer from "
+          + ApiErrors.server(client) + " within " + START_TIMEOUT.toSeconds() + "s", e);
+    } catch (InterruptedException e) {
+      informer.stop();
+      Thread.currentThread().interrupt();
+      throw new ApiException("interrupted while starting to watch " + resource, e);
     }
+  }
+
+  /**
+   * Whether an informer lists and watches again after {@code t}: always once it has started
+   * (a closed watch, 410 Gone, a 5xx, an I/O error). At start only after 410 Gone, 429 or a 5xx
+   * (the server is there and busy); anything else (refused connection, 401, 403, 404) stops the
+   * controller at once with one sentence: retrying cannot fix credentials, RBAC or a wrong URL.
+   */
+  static boolean retry(boolean started, Throwable t) {
+    if (started) {
+      return true;
+    }
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof KubernetesClientException k && k.getCode() != 0) {
+        int code = k.getCode();
+        return code == 410 || code == 429 || code >= 500;
+      }
+    }
+    return false;
   }
 
   /** The selected namespaces' objects as the informers hold them now. */
