@@ -11,6 +11,7 @@ import io.spinclean.watch.EventReporter;
 import io.spinclean.watch.LogReporter;
 import io.spinclean.watch.Metrics;
 import io.spinclean.watch.MetricsServer;
+import io.spinclean.watch.RateLimiter;
 import io.spinclean.watch.Reporter;
 import io.spinclean.watch.WatchSettings;
 import io.spinclean.watch.Watcher;
@@ -61,6 +62,8 @@ import picocli.CommandLine.Spec;
 final class WatchCommand implements Callable<Integer> {
   /** Less than Kubernetes' default terminationGracePeriodSeconds (30 s). */
   static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(20);
+  /** Event creations per second, at most. */
+  static final double EVENTS_PER_SECOND = 5;
 
   @ParentCommand Spinclean root;
 
@@ -174,9 +177,13 @@ final class WatchCommand implements Callable<Integer> {
       metrics.leader(true);
     }
     // Events go through their own thread: a slow API server must not hold the controller.
+    EventRecorder recorder = EventRecorder.create(conn, root.clock);
+    RateLimiter eventRate = new RateLimiter(EVENTS_PER_SECOND);
     AsyncReporter events = new AsyncReporter("events",
-        new EventReporter(EventRecorder.create(conn, root.clock)::record, root.clock,
-            settings.settle(), log::error),
+        new EventReporter((ns, rs, uid, warning, reason, message) -> {
+          Watcher.acquire(eventRate);
+          recorder.record(ns, rs, uid, warning, reason, message);
+        }, root.clock, settings.settle(), log::error),
         d -> log.error("too many Events waiting: dropped the one about " + d.plan().key()));
     List<Reporter> reporters = new ArrayList<>(List.of(log, events));
     AsyncReporter webhook = null;

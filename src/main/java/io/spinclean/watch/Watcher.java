@@ -20,6 +20,12 @@ import java.util.function.Consumer;
  * <p>Invariant: after {@link #close} returns, no evaluation runs and no informer watches.
  */
 public final class Watcher implements AutoCloseable {
+  /**
+   * At most this many actions per second; each is a fresh read (three lists) and its deletes, so
+   * the controller's writes stay far below what an API server notices.
+   */
+  public static final double ACTIONS_PER_SECOND = 2;
+
   private final ClusterWatch informers;
   private final WatchLoop loop;
 
@@ -40,9 +46,11 @@ public final class Watcher implements AutoCloseable {
       Consumer<RuntimeException> onError) throws ApiException {
     Objects.requireNonNull(connection, "connection");
     ClusterWatch[] informers = new ClusterWatch[1];
+    RateLimiter limiter = new RateLimiter(ACTIONS_PER_SECOND);
     Controller controller = new Controller(settings,
         namespace -> informers[0].snapshot(namespace),
         (plan, planner) -> {
+          acquire(limiter);
           String ns = plan.clusters().get(0).key().namespace();
           return Executor.create(connection, connection.source(Scope.of(ns), clock), planner,
               ApplyOptions.DEFAULT).execute(plan);
@@ -57,6 +65,16 @@ public final class Watcher implements AutoCloseable {
     }
     loop.start(settings.tick());
     return new Watcher(informers[0], loop);
+  }
+
+  /** Waits for a slot of {@code limiter}; an interrupt (shutdown) is an error: nothing written. */
+  public static void acquire(RateLimiter limiter) throws ApiException {
+    try {
+      limiter.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ApiException("interrupted (shutting down) before calling the API server", e);
+    }
   }
 
   /** For readiness: every informer is watching. */
