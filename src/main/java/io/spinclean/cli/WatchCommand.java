@@ -57,7 +57,8 @@ import picocli.CommandLine.Spec;
       "  spinclean watch -A --dry-run",
       "  spinclean watch -n prod --settle 10m --max-deletions-per-hour 20",
       "",
-      "Exit codes: 0 stopped by SIGTERM; 1 could not run (API, auth, metrics port); 2 usage error."
+      "Exit codes: 143 (SIGTERM) after a clean stop, as for any JVM; 1 could not run (API, auth,"
+          + " metrics port); 2 usage error."
     })
 final class WatchCommand implements Callable<Integer> {
   /** Less than Kubernetes' default terminationGracePeriodSeconds (30 s). */
