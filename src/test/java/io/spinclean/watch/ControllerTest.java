@@ -9,6 +9,7 @@ import io.spinclean.core.Outcome;
 import io.spinclean.core.Plan;
 import io.spinclean.core.Policy;
 import io.spinclean.core.Snapshot;
+import io.spinclean.kube.ApiException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -220,5 +221,49 @@ class ControllerTest {
         .contains("spinclean_clusters_multiple_serving 1\n")
         .contains("spinclean_plans_total 1\n")
         .contains("spinclean_last_evaluation_timestamp_seconds 1795680000.000\n");
+  }
+
+  @Test
+  void apiErrorsAreCountedAndTheDecisionIsTriedAgain() {
+    boolean[] down = {true};
+    WatchSettings settings = new WatchSettings(Policy.DEFAULT, SETTLE, 1, false,
+        OptionalInt.empty(), TICK);
+    Controller c = new Controller(settings, ns -> world,
+        (plan, planner) -> {
+          if (down[0]) {
+            throw new ApiException("cannot list replicasets in namespace prod: 503");
+          }
+          executed.add(plan);
+          return new ApplyReport(plan, List.of(), List.of());
+        },
+        leader::get, clock, metrics, decisions::add);
+    c.changed(WEBAPP);
+    clock.advance(SETTLE);
+    c.evaluate(WEBAPP); // the fresh read fails: nothing was written
+    assertThat(metrics.apiErrors()).isEqualTo(1);
+    assertThat(c.pending()).containsExactly(WEBAPP);
+
+    down[0] = false;
+    clock.advance(TICK);
+    c.evaluate(WEBAPP);
+    assertThat(executed).hasSize(1);
+  }
+
+  @Test
+  void anUnreadableCacheIsAnApiErrorAndNoPlan() {
+    Controller c = new Controller(
+        new WatchSettings(Policy.DEFAULT, SETTLE, 2, false, OptionalInt.empty(), TICK),
+        ns -> {
+          throw new ApiException("ReplicaSet prod/x cannot be read: spec.replicas is negative");
+        },
+        (plan, planner) -> {
+          throw new AssertionError("must not act");
+        },
+        leader::get, clock, metrics, decisions::add);
+    c.changed(WEBAPP);
+    clock.advance(SETTLE.multipliedBy(2));
+    c.evaluate(WEBAPP);
+    assertThat(metrics.apiErrors()).isEqualTo(1);
+    assertThat(metrics.render()).contains("spinclean_plans_total 0\n");
   }
 }
