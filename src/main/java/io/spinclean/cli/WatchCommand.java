@@ -58,7 +58,7 @@ import picocli.CommandLine.Spec;
       "  spinclean watch -n prod --settle 10m --max-deletions-per-hour 20",
       "",
       "Exit codes: 143 (SIGTERM) after a clean stop, as for any JVM; 1 could not run (API, auth,"
-          + " metrics port); 2 usage error."
+          + " metrics port) or lost the Lease; 2 usage error."
     })
 final class WatchCommand implements Callable<Integer> {
   /** Less than Kubernetes' default terminationGracePeriodSeconds (30 s). */
@@ -160,6 +160,7 @@ final class WatchCommand implements Callable<Integer> {
   private int run(KubeConnection conn, Scope scope, WatchSettings settings, LogReporter log)
       throws ApiException, InterruptedException {
     Metrics metrics = new Metrics();
+    CountDownLatch lostLease = new CountDownLatch(1);
     boolean elect = leaderElect != null ? leaderElect
         : System.getenv("KUBERNETES_SERVICE_HOST") != null;
     LeaseElection election = null;
@@ -172,6 +173,11 @@ final class WatchCommand implements Callable<Integer> {
             metrics.leader(leads);
             log.info((leads ? "started" : "stopped") + " leading: Lease " + ns + "/" + leaseName
                 + " as " + identity);
+            if (!leads) {
+              // fabric8's elector does not campaign again: stop, and let the Deployment restart
+              // this pod as a stand-by (as client-go's controllers do)
+              lostLease.countDown();
+            }
           });
       leader = election::isLeader;
     } else {
@@ -232,17 +238,25 @@ final class WatchCommand implements Callable<Integer> {
     Shutdown shutdown = new Shutdown(watcher, async, election, server, log);
     Thread hook = new Thread(shutdown::stop, "spinclean-watch-stop");
     Runtime.getRuntime().addShutdownHook(hook);
-    if (exitAfter != null) {
-      shutdown.stopped.await(exitAfter.toMillis(), TimeUnit.MILLISECONDS);
-    } else {
-      shutdown.stopped.await();
+    // Wakes up when the hook has stopped everything, when the Lease is lost, or after
+    // --exit-after; a lost Lease exits 1 so that the restart is visible.
+    long start = System.nanoTime();
+    while (shutdown.stopped.getCount() > 0 && lostLease.getCount() > 0
+        && (exitAfter == null || System.nanoTime() - start < exitAfter.toNanos())) {
+      shutdown.stopped.await(50, TimeUnit.MILLISECONDS);
     }
+    boolean lost = lostLease.getCount() == 0 && !shutdown.stopping;
     try {
       Runtime.getRuntime().removeShutdownHook(hook);
     } catch (IllegalStateException shuttingDown) {
       // the hook is running or has run: it stops everything
     }
     shutdown.stop();
+    if (lost) {
+      root.err.println("spinclean: lost the Lease " + leaseName + ": stopped; restart to campaign"
+          + " again");
+      return ExitCode.COULD_NOT_RUN;
+    }
     return ExitCode.OK;
   }
 
@@ -268,6 +282,8 @@ final class WatchCommand implements Callable<Integer> {
     private final MetricsServer server;
     private final LogReporter log;
     private boolean done;
+    /** Set as soon as a stop begins: the Lease released by it is not a lost Lease. */
+    volatile boolean stopping;
 
     Shutdown(Watcher watcher, List<AsyncReporter> async, LeaseElection election,
         MetricsServer server, LogReporter log) {
@@ -278,7 +294,12 @@ final class WatchCommand implements Callable<Integer> {
       this.log = log;
     }
 
-    synchronized void stop() {
+    void stop() {
+      stopping = true;
+      stopOnce();
+    }
+
+    private synchronized void stopOnce() {
       if (done) {
         return;
       }

@@ -111,6 +111,21 @@ class WatchCliTest {
   }
 
   @Test
+  void withLeaderElectionItLeadsThenCleansAndStopsCleanly() {
+    Run run = watch("watch", "--kubeconfig", kubeconfig, "--settle", "500ms", "--leader-elect",
+        "--lease-name", "cleaner", "--metrics-port", "0", "--exit-after", "4s");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.err()).isEmpty();
+    assertThat(run.out())
+        .containsPattern("info started leading: Lease example/cleaner as \\S+-[0-9a-f]{8}\n")
+        .contains(", leader election on")
+        .contains("version=webapp-v002 outcome=DELETED");
+    assertThat(run.out().lines().filter(l -> l.contains("outcome=DELETED"))).hasSize(4);
+    assertThat(LiveRun.plan(kubeconfig)).contains("0 to delete");
+  }
+
+  @Test
   void badFlagsAreUsageErrorsAndAnUnreachableServerExitsOne() {
     Run zero = watch("watch", "--kubeconfig", kubeconfig, "--confirmations", "0");
     assertThat(zero.exitCode()).isEqualTo(2);
