@@ -55,7 +55,7 @@ public final class Spinclean implements Runnable {
   @Override
   public void run() {
     throw new ParameterException(
-        new CommandLine(this), "a command is required: plan, apply or demo");
+        new CommandLine(this), "a command is required: plan, apply, watch, demo or completion");
   }
 
   /** Runs one command line without environment variables (tests). */
