@@ -304,7 +304,9 @@ final class WatchCommand implements Callable<Integer> {
         return;
       }
       done = true;
+      // read after the grace: still set while that evaluation runs
       boolean finished = watcher.stop(SHUTDOWN_GRACE);
+      String left = watcher.inProgress().map(Object::toString).orElse("a cluster");
       async.forEach(a -> a.stop(Duration.ofSeconds(5)));
       // released after the last deletion: a stand-by takes over only once this one is done
       if (election != null) {
@@ -314,8 +316,9 @@ final class WatchCommand implements Callable<Integer> {
         server.close();
       }
       log.info(finished ? "stopped: no evaluation was left running"
-          : "stopped: gave up after " + GoDuration.format(SHUTDOWN_GRACE)
-              + " waiting for the evaluation in progress; what it deleted is logged above");
+          : "stopped: gave up after " + GoDuration.format(SHUTDOWN_GRACE) + " waiting for the"
+              + " API server to answer a request about " + left + "; its deletions logged above"
+              + " are done, the one in flight may or may not be: run `spinclean plan` to see");
       stopped.countDown();
     }
   }

@@ -10,7 +10,7 @@ public enum Outcome {
   SKIPPED_CHANGED,
   /** The API server answered with an unexpected error: nothing more is attempted. */
   FAILED,
-  /** Not attempted because an earlier deletion failed. */
+  /** Not attempted: an earlier deletion failed, or spinclean was stopping (SIGTERM). */
   NOT_ATTEMPTED;
 
   public boolean isFailure() {

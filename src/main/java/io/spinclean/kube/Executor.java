@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 /**
@@ -30,15 +31,20 @@ import java.util.stream.Collectors;
  * snapshot, with the same uid, is ever written to; every delete carries preconditions (uid, and
  * the resourceVersion of the fresh snapshot or of its own drain patch) and a Background or
  * Foreground propagation policy, never Orphan; after the first unexpected API error nothing more
- * is written (the rest is NOT_ATTEMPTED).
+ * is written (the rest is NOT_ATTEMPTED); once {@code stopping} says so (SIGTERM in {@code watch})
+ * the deletion in flight ends without further retries and the rest is NOT_ATTEMPTED, so a batch
+ * is never left half done without a result for every version.
  */
 public final class Executor {
+  static final String STOPPED = "not attempted: spinclean is stopping";
+
   private final SnapshotSource freshSnapshot;
   private final Planner planner;
   private final ApplyOptions options;
   private final Requests requests;
   private final Drainer drainer;
   private final Waiter waiter;
+  private final BooleanSupplier stopping;
 
   /**
    * @param freshSnapshot reads the same namespaces as the shown plan did
@@ -46,10 +52,17 @@ public final class Executor {
    */
   Executor(KubernetesClient client, SnapshotSource freshSnapshot, Planner planner,
       ApplyOptions options, Sleeper sleeper) {
+    this(client, freshSnapshot, planner, options, sleeper, () -> false);
+  }
+
+  /** @param stopping polled between requests: true = write nothing more */
+  Executor(KubernetesClient client, SnapshotSource freshSnapshot, Planner planner,
+      ApplyOptions options, Sleeper sleeper, BooleanSupplier stopping) {
+    this.stopping = Objects.requireNonNull(stopping, "stopping");
     this.freshSnapshot = Objects.requireNonNull(freshSnapshot, "freshSnapshot");
     this.planner = Objects.requireNonNull(planner, "planner");
     this.options = Objects.requireNonNull(options, "options");
-    this.requests = new Requests(client, sleeper);
+    this.requests = new Requests(client, sleeper, stopping);
     this.drainer = new Drainer(client, requests, sleeper);
     this.waiter = new Waiter(client, sleeper);
   }
@@ -62,7 +75,17 @@ public final class Executor {
    */
   public static Executor create(KubeConnection connection, SnapshotSource freshSnapshot,
       Planner planner, ApplyOptions options) {
-    return new Executor(connection.client(), freshSnapshot, planner, options, Sleeper.SYSTEM);
+    return create(connection, freshSnapshot, planner, options, () -> false);
+  }
+
+  /**
+   * As {@link #create(KubeConnection, SnapshotSource, Planner, ApplyOptions)}, stopping early
+   * once {@code stopping} is true: what was not deleted yet is reported NOT_ATTEMPTED.
+   */
+  public static Executor create(KubeConnection connection, SnapshotSource freshSnapshot,
+      Planner planner, ApplyOptions options, BooleanSupplier stopping) {
+    return new Executor(connection.client(), freshSnapshot, planner, options, Sleeper.SYSTEM,
+        stopping);
   }
 
   /**
@@ -72,6 +95,12 @@ public final class Executor {
    * @throws ApiException the fresh snapshot could not be read; nothing was written
    */
   public ApplyReport execute(Plan shown) throws ApiException {
+    if (stopping.getAsBoolean()) {
+      return new ApplyReport(shown, shown.deletions().stream()
+          .map(d -> new DeletionResult(d.cluster(), d.version().name(), d.version().uid(),
+              Outcome.NOT_ATTEMPTED, false, STOPPED))
+          .toList(), List.of());
+    }
     Snapshot snapshot = freshSnapshot.read();
     Plan again = planner.plan(snapshot);
     List<DeletionResult> results = new ArrayList<>();
@@ -91,6 +120,10 @@ public final class Executor {
             "not attempted: stopped after " + failed + " failed"));
         continue;
       }
+      if (stopping.getAsBoolean()) {
+        results.add(result(target, Outcome.NOT_ATTEMPTED, false, STOPPED));
+        continue;
+      }
       DeletionResult done;
       try {
         done = act(target);
@@ -107,7 +140,7 @@ public final class Executor {
     }
     List<String> remaining = List.of();
     if (options.waitTimeout().isPresent() && !deleted.isEmpty()
-        && !Thread.currentThread().isInterrupted()) {
+        && !Thread.currentThread().isInterrupted() && !stopping.getAsBoolean()) {
       remaining = awaitGone(deleted, results);
     }
     return new ApplyReport(shown, results, remaining);

@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * The write requests of {@code apply}, sent as plain HTTP through the client's own HTTP stack
@@ -42,8 +43,15 @@ final class Requests {
   private final Sleeper sleeper;
   private final String base;
   private final long timeoutMillis;
+  private final BooleanSupplier stopping;
 
   Requests(KubernetesClient client, Sleeper sleeper) {
+    this(client, sleeper, () -> false);
+  }
+
+  /** @param stopping once true, a failed request is not retried (shutdown must not wait 30 s) */
+  Requests(KubernetesClient client, Sleeper sleeper, BooleanSupplier stopping) {
+    this.stopping = stopping;
     RequestConfig noRetries =
         new RequestConfigBuilder(client.getConfiguration().getRequestConfig())
             .withRequestRetryBackoffLimit(0)
@@ -114,7 +122,7 @@ final class Requests {
         error = e;
       }
       boolean transientFailure = error != null || reply.code() == 429 || reply.code() >= 500;
-      if (!transientFailure || attempt == MAX_RETRIES) {
+      if (!transientFailure || attempt == MAX_RETRIES || stopping.getAsBoolean()) {
         if (error != null) {
           throw error;
         }

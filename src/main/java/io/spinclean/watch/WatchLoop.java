@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -26,6 +27,7 @@ public final class WatchLoop implements AutoCloseable {
   private final ScheduledExecutorService worker;
   private final Set<ClusterKey> queue = new LinkedHashSet<>();
   private volatile boolean started;
+  private volatile ClusterKey inProgress;
 
   /**
    * @param onError told about a bug in an evaluation; the loop goes on with the next key
@@ -86,12 +88,20 @@ public final class WatchLoop implements AutoCloseable {
         key = it.next();
         it.remove();
       }
+      inProgress = key;
       try {
         controller.evaluate(key);
       } catch (RuntimeException e) {
         onError.accept(e);
+      } finally {
+        inProgress = null;
       }
     }
+  }
+
+  /** The cluster being evaluated now, if any: what a stop that timed out left running. */
+  public Optional<ClusterKey> inProgress() {
+    return Optional.ofNullable(inProgress);
   }
 
   /**

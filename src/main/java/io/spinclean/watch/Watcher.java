@@ -1,5 +1,6 @@
 package io.spinclean.watch;
 
+import io.spinclean.core.ClusterKey;
 import io.spinclean.kube.ApiException;
 import io.spinclean.kube.ApplyOptions;
 import io.spinclean.kube.ClusterWatch;
@@ -9,6 +10,8 @@ import io.spinclean.kube.Scope;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -28,10 +31,12 @@ public final class Watcher implements AutoCloseable {
 
   private final ClusterWatch informers;
   private final WatchLoop loop;
+  private final AtomicBoolean stopping;
 
-  private Watcher(ClusterWatch informers, WatchLoop loop) {
+  private Watcher(ClusterWatch informers, WatchLoop loop, AtomicBoolean stopping) {
     this.informers = informers;
     this.loop = loop;
+    this.stopping = stopping;
   }
 
   /**
@@ -47,13 +52,15 @@ public final class Watcher implements AutoCloseable {
     Objects.requireNonNull(connection, "connection");
     ClusterWatch[] informers = new ClusterWatch[1];
     RateLimiter limiter = new RateLimiter(ACTIONS_PER_SECOND);
+    // Set first thing on stop: the batch in flight writes nothing more and reports the rest.
+    AtomicBoolean stopping = new AtomicBoolean();
     Controller controller = new Controller(settings,
         namespace -> informers[0].snapshot(namespace),
         (plan, planner) -> {
           acquire(limiter);
           String ns = plan.clusters().get(0).key().namespace();
           return Executor.create(connection, connection.source(Scope.of(ns), clock), planner,
-              ApplyOptions.DEFAULT).execute(plan);
+              ApplyOptions.DEFAULT, stopping::get).execute(plan);
         },
         leader, clock, metrics, reporter);
     WatchLoop loop = new WatchLoop(controller, onError);
@@ -64,7 +71,7 @@ public final class Watcher implements AutoCloseable {
       throw e;
     }
     loop.start(settings.tick());
-    return new Watcher(informers[0], loop);
+    return new Watcher(informers[0], loop, stopping);
   }
 
   /** Waits for a slot of {@code limiter}; an interrupt (shutdown) is an error: nothing written. */
@@ -82,12 +89,20 @@ public final class Watcher implements AutoCloseable {
     return informers.watching();
   }
 
+  /** The cluster being evaluated now, if any: what a stop that timed out left running. */
+  public Optional<ClusterKey> inProgress() {
+    return loop.inProgress();
+  }
+
   /**
-   * Stops the informers, then lets the evaluation in progress finish within {@code grace}.
+   * Stops the informers, then lets the evaluation in progress finish within {@code grace}: its
+   * request in flight ends without retries, and the deletions it had not started are reported
+   * NOT_ATTEMPTED.
    *
    * @return true when nothing was left running
    */
   public boolean stop(Duration grace) {
+    stopping.set(true);
     informers.close();
     return loop.stop(grace);
   }
