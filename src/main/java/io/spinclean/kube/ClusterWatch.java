@@ -35,7 +35,10 @@ import java.util.function.Function;
  * namespace, or cluster-wide with {@code -A}), no polling. Every event is turned into the Spinnaker
  * clusters it touches: a ReplicaSet's own (from its moniker annotations, before and after the
  * change), a Pod's owner's (through an index of ReplicaSet uid to cluster), every cluster of a
- * Service's namespace. fabric8's informers re-list after a closed watch or 410 Gone by themselves.
+ * Service's namespace. fabric8's informers recover by themselves: a watch the server ends (as it
+ * does when {@code timeoutSeconds} runs out) is opened again from the last resourceVersion after
+ * the client's watch reconnect interval (1 s, doubling while attempts fail, reset once one opens);
+ * after 410 Gone they list again (WatchFaultTest).
  *
  * <p>Invariant: {@link #snapshot} reads the informer caches only (no request) and maps them
  * through {@link SnapshotMapper}, as {@code plan} does with a live read.
@@ -148,7 +151,7 @@ public final class ClusterWatch implements AutoCloseable {
         map(services, namespace, SnapshotMapper::service, "Service"));
   }
 
-  /** True while every informer is watching (false between a dropped watch and its re-list). */
+  /** True while every informer is watching (false from a dropped watch until a new one is open). */
   public boolean watching() {
     return all().stream().allMatch(SharedIndexInformer::isWatching);
   }

@@ -55,11 +55,13 @@ public final class EmbeddedApiServer implements AutoCloseable {
   }
 
   private final KubernetesMockServer server;
+  private final EmbeddedDispatcher dispatcher;
   private final KubeConnection admin;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private EmbeddedApiServer(KubernetesMockServer server) {
+  private EmbeddedApiServer(KubernetesMockServer server, EmbeddedDispatcher dispatcher) {
     this.server = server;
+    this.dispatcher = dispatcher;
     this.admin = connect("default");
   }
 
@@ -73,13 +75,10 @@ public final class EmbeddedApiServer implements AutoCloseable {
    */
   public static EmbeddedApiServer start(int port) throws ApiException {
     Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
+    EmbeddedDispatcher dispatcher = new EmbeddedDispatcher(expectations);
     KubernetesMockServer server =
         new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            expectations,
-            new EmbeddedDispatcher(expectations),
-            false);
+            new Context(), new MockWebServer(), expectations, dispatcher, false);
     try {
       server.init(InetAddress.getByName("127.0.0.1"), port);
     } catch (UnknownHostException | RuntimeException e) {
@@ -87,7 +86,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
           "cannot start the embedded API server on 127.0.0.1:" + port + " (" + e.getMessage() + ")",
           e);
     }
-    return new EmbeddedApiServer(server);
+    return new EmbeddedApiServer(server, dispatcher);
   }
 
   /** e.g. {@code http://127.0.0.1:40123} */
@@ -172,6 +171,21 @@ public final class EmbeddedApiServer implements AutoCloseable {
   /** The mock itself, for tests: {@code expect()} injects faults, {@code takeRequest()} records. */
   KubernetesMockServer mockServer() {
     return server;
+  }
+
+  /**
+   * For tests: ends every open watch from the server side, as a real API server does when a
+   * watch's {@code timeoutSeconds} runs out.
+   *
+   * @return how many watches were open
+   */
+  int closeWatches() {
+    return dispatcher.closeWatches();
+  }
+
+  /** For tests: how many watches have been opened since the start. */
+  int watchesOpened() {
+    return dispatcher.watchesOpened();
   }
 
   /** Stops the server; closing twice is harmless. */

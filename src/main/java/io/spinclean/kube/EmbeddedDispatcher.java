@@ -9,11 +9,17 @@ import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.mockwebserver.http.Response;
+import io.fabric8.mockwebserver.http.WebSocket;
+import io.fabric8.mockwebserver.http.WebSocketListener;
 import io.fabric8.mockwebserver.internal.MockDispatcher;
 import io.fabric8.mockwebserver.internal.SimpleRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -54,8 +60,36 @@ final class EmbeddedDispatcher extends Dispatcher {
     crud.shutdown();
   }
 
+  /**
+   * Ends every open watch from the server side with a normal WebSocket close (1000), as a real API
+   * server does when a watch's {@code timeoutSeconds} runs out.
+   *
+   * @return how many watches were open
+   */
+  int closeWatches() {
+    Set<WebSocket> open = Set.copyOf(crud.watches);
+    open.forEach(ws -> ws.close(1000, ""));
+    return open.size();
+  }
+
+  /** How many watches have been opened since the start. */
+  int watchesOpened() {
+    return crud.opened.get();
+  }
+
   private static final class Crud extends KubernetesCrudDispatcher {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
+    private final Set<WebSocket> watches = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger opened = new AtomicInteger();
+
+    @Override
+    public MockResponse handleWatch(String path) {
+      MockResponse response = super.handleWatch(path);
+      WebSocketListener listener = response.getWebSocketListener();
+      return listener == null
+          ? response
+          : response.withWebSocketUpgrade(new Tracked(listener, watches, opened));
+    }
 
     @Override
     public MockResponse handleCreate(RecordedRequest request) {
@@ -97,6 +131,64 @@ final class EmbeddedDispatcher extends Dispatcher {
       }
       stored.put(field, value.stringValue());
       return true;
+    }
+  }
+
+  /** A watch's listener that also counts it and keeps its WebSocket in a set while it is open. */
+  private static final class Tracked extends WebSocketListener {
+    private final WebSocketListener delegate;
+    private final Set<WebSocket> open;
+    private final AtomicInteger opened;
+
+    Tracked(WebSocketListener delegate, Set<WebSocket> open, AtomicInteger opened) {
+      this.delegate = delegate;
+      this.open = open;
+      this.opened = opened;
+    }
+
+    @Override
+    public void onBeforeAccept(WebSocket ws, Response response) {
+      delegate.onBeforeAccept(ws, response);
+    }
+
+    @Override
+    public void onOpen(WebSocket ws, Response response) {
+      open.add(ws);
+      opened.incrementAndGet();
+      delegate.onOpen(ws, response);
+    }
+
+    @Override
+    public void onMessage(WebSocket ws, String text) {
+      delegate.onMessage(ws, text);
+    }
+
+    @Override
+    public void onMessage(WebSocket ws, byte[] bytes) {
+      delegate.onMessage(ws, bytes);
+    }
+
+    @Override
+    public void onPing(WebSocket ws, byte[] bytes) {
+      delegate.onPing(ws, bytes);
+    }
+
+    @Override
+    public void onClosing(WebSocket ws, int code, String reason) {
+      open.remove(ws);
+      delegate.onClosing(ws, code, reason);
+    }
+
+    @Override
+    public void onClosed(WebSocket ws, int code, String reason) {
+      open.remove(ws);
+      delegate.onClosed(ws, code, reason);
+    }
+
+    @Override
+    public void onFailure(WebSocket ws, Throwable t, Response response) {
+      open.remove(ws);
+      delegate.onFailure(ws, t, response);
     }
   }
 }
