@@ -40,7 +40,7 @@ import tools.jackson.databind.node.ObjectNode;
 class RbacTest {
   static final String NS = "example";
   static final List<String> VARIANTS = List.of("", "overlays/drain", "overlays/cluster-wide",
-      "overlays/cluster-wide-drain");
+      "overlays/cluster-wide-drain", "controller");
 
   /** Loaded once for the runs that only read; runs that write get their own copy. */
   private static EmbeddedApiServer shared;
