@@ -1,5 +1,7 @@
 package io.spinclean.kube;
 
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -27,6 +29,10 @@ import java.util.TreeSet;
  * pods serves. Unlike Spinnaker's Disable it survives a pod that vanishes midway (scale-down,
  * eviction): NotFound re-lists the version's pods and carries on, instead of leaving the pods after
  * it serving (the article's scenario 3).
+ *
+ * <p>Its re-lists ask only for the version's pods: a label selector from the ReplicaSet's own
+ * {@code spec.selector.matchLabels} as the API server has it (never the Service selector keys
+ * being removed, which would hide the pods still to wait for), paged, then filtered by owner uid.
  */
 final class Drainer {
   static final Duration POLL = Duration.ofSeconds(1);
@@ -58,9 +64,10 @@ final class Drainer {
     }
     List<String> keys = selectorKeys(target.services());
     Tally tally = new Tally();
-    String resourceVersion = disableTemplate(target, keys, tally);
-    disablePods(target, keys, target.pods(), tally);
-    int serving = awaitNotServing(target, keys, budget, tally);
+    Detached detached = disableTemplate(target, keys, tally);
+    String podSelector = detached.podSelector();
+    disablePods(target, keys, podSelector, target.pods(), tally);
+    int serving = awaitNotServing(target, keys, podSelector, budget, tally);
     StringBuilder detail = new StringBuilder("drained: removed the selector labels from ")
         .append(tally.template ? "the pod template and " : "")
         .append(tally.patched).append(tally.patched == 1 ? " pod" : " pods");
@@ -72,19 +79,28 @@ final class Drainer {
       detail.append("; ").append(serving).append(serving == 1 ? " pod" : " pods")
           .append(" still serving after --drain ").append(ApplyOptions.format(budget));
     }
-    return new Drained(resourceVersion, true, detail.toString());
+    return new Drained(detached.resourceVersion(), true, detail.toString());
   }
+
+  /**
+   * The version once its template no longer carries a selector key.
+   *
+   * @param resourceVersion for the delete's preconditions
+   * @param podSelector the label selector of its pods, from {@link Pods#selector}
+   */
+  private record Detached(String resourceVersion, String podSelector) {}
 
   /**
    * Removes the selector keys from the pod template first, so that no new pod comes up labeled.
    * The patch also sets the resourceVersion seen in the fresh snapshot: the API server then
    * applies it only if the ReplicaSet did not change since (409 otherwise).
    */
-  private String disableTemplate(Target target, List<String> keys, Tally tally)
+  private Detached disableTemplate(Target target, List<String> keys, Tally tally)
       throws Halt, InterruptedException {
     List<String> present = keys.stream().filter(target.templateLabels()::containsKey).toList();
     if (present.isEmpty()) {
-      return target.resourceVersion(); // a Disable that broke midway already detached it
+      // A Disable that broke midway already detached it: no patch, whose reply shows the selector.
+      return new Detached(target.resourceVersion(), lookUpSelector(target, keys));
     }
     List<Map<String, String>> ops = new ArrayList<>();
     ops.add(op("replace", "/metadata/resourceVersion", target.resourceVersion()));
@@ -96,8 +112,12 @@ final class Drainer {
       tally.template = true;
       ReplicaSet patched = requests.parse(reply, ReplicaSet.class);
       // Without the new resourceVersion the delete's precondition fails (409): skipped, not lost.
-      return patched == null || patched.getMetadata() == null
+      String resourceVersion = patched == null || patched.getMetadata() == null
           ? target.resourceVersion() : patched.getMetadata().getResourceVersion();
+      // Without the selector the re-lists are the whole namespace's pods: slower, as correct.
+      LabelSelector selector = patched == null || patched.getSpec() == null
+          ? null : patched.getSpec().getSelector();
+      return new Detached(resourceVersion, Pods.selector(selector, keys));
     }
     switch (reply.code()) {
       case 404 -> throw new Halt(Outcome.ALREADY_GONE, "deleted by someone else before the drain");
@@ -109,9 +129,38 @@ final class Drainer {
     }
   }
 
+  /**
+   * The ReplicaSet's selector, by a list of the one name: the Role grants list, not get
+   * (deploy/base/role.yaml). Gone or replaced since the fresh snapshot halts as the template patch
+   * would have.
+   */
+  private String lookUpSelector(Target target, List<String> keys) throws Halt {
+    List<ReplicaSet> found;
+    try {
+      found = client.apps().replicaSets().inNamespace(target.namespace())
+          .list(new ListOptionsBuilder()
+              .withFieldSelector("metadata.name=" + target.name())
+              .build())
+          .getItems();
+    } catch (KubernetesClientException e) {
+      throw new Halt(Outcome.FAILED, requests.describe("list", "replicasets", target.namespace(),
+          e));
+    }
+    ReplicaSet rs = found.stream()
+        .filter(r -> r.getMetadata() != null && target.name().equals(r.getMetadata().getName()))
+        .findFirst()
+        .orElseThrow(() -> new Halt(Outcome.ALREADY_GONE,
+            "deleted by someone else before the drain"));
+    if (!target.uid().equals(rs.getMetadata().getUid())) {
+      throw new Halt(Outcome.SKIPPED_CHANGED, "replaced since the fresh snapshot (uid "
+          + target.uid() + " is now " + rs.getMetadata().getUid() + "): not drained, not deleted");
+    }
+    return Pods.selector(rs.getSpec() == null ? null : rs.getSpec().getSelector(), keys);
+  }
+
   /** Patches the labeled pods one after another; NotFound re-lists and skips the vanished pod. */
-  private void disablePods(Target target, List<String> keys, List<Pod> pods, Tally tally)
-      throws Halt, InterruptedException {
+  private void disablePods(Target target, List<String> keys, String podSelector, List<Pod> pods,
+      Tally tally) throws Halt, InterruptedException {
     Set<String> done = new HashSet<>();
     Set<String> retried = new HashSet<>();
     Deque<Pod> queue = labeled(pods, keys, done);
@@ -131,10 +180,10 @@ final class Drainer {
       } else if (reply.code() == 404) {
         done.add(pod.name());
         tally.vanished++;
-        queue = labeled(listPods(target), keys, done);
+        queue = labeled(listPods(target, podSelector), keys, done);
       } else if (reply.code() == 422 && retried.add(pod.name())) {
         // Its labels changed under us (a key already removed): look at it again, once.
-        queue = labeled(listPods(target), keys, done);
+        queue = labeled(listPods(target, podSelector), keys, done);
       } else {
         throw new Halt(Outcome.FAILED, requests.describe("patch", "pods", target.namespace(),
             requests.failure(reply)) + "; " + target + " is partly drained and not deleted");
@@ -147,11 +196,11 @@ final class Drainer {
    * selector (created from the old template before it was patched) are disabled on the way.
    * Returns how many pods still serve.
    */
-  private int awaitNotServing(Target target, List<String> keys, Duration budget, Tally tally)
-      throws Halt, InterruptedException {
+  private int awaitNotServing(Target target, List<String> keys, String podSelector,
+      Duration budget, Tally tally) throws Halt, InterruptedException {
     Instant deadline = sleeper.now().plus(budget);
     while (true) {
-      List<Pod> pods = listPods(target);
+      List<Pod> pods = listPods(target, podSelector);
       int serving = (int) pods.stream()
           .filter(p -> p.receivesTraffic() && selectedByAny(target.services(), p))
           .count();
@@ -159,7 +208,7 @@ final class Drainer {
       if (serving == 0 || !now.isBefore(deadline)) {
         return serving;
       }
-      disablePods(target, keys, pods, tally);
+      disablePods(target, keys, podSelector, pods, tally);
       Duration left = Duration.between(now, deadline);
       sleeper.sleep(left.compareTo(POLL) < 0 ? left : POLL);
     }
@@ -175,9 +224,9 @@ final class Drainer {
     }
   }
 
-  private List<Pod> listPods(Target target) throws Halt {
+  private List<Pod> listPods(Target target, String podSelector) throws Halt {
     try {
-      return Pods.ownedBy(client, target.namespace(), target.uid());
+      return Pods.ownedBy(client, target.namespace(), target.uid(), podSelector);
     } catch (KubernetesClientException e) {
       throw new Halt(Outcome.FAILED, requests.describe("list", "pods", target.namespace(), e));
     }

@@ -1,18 +1,90 @@
 package io.spinclean.kube;
 
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
+import io.fabric8.kubernetes.api.model.PodList;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.spinclean.core.Pod;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
-/** The pods of one ReplicaSet, as they are now: pods whose ownerReference names its uid. */
+/**
+ * The pods of one ReplicaSet, as they are now: pods whose ownerReference names its uid.
+ *
+ * <p>Invariant: ownership is decided by the uid alone. The label selector only narrows what the
+ * API server sends (on a namespace of 50,000 pods, a version's few instead of all of them); a pod
+ * of another ReplicaSet can carry the same labels, and is never taken for one of this one's.
+ *
+ * <p>The list is paged like {@link LiveReader}'s ({@value LiveReader#PAGE_SIZE} a page, {@code
+ * continue} tokens) and starts over once when a token has expired (410 Gone).
+ */
 final class Pods {
   private Pods() {}
 
-  /** One list of the namespace's pods (never one call per pod), filtered by owner. */
-  static List<Pod> ownedBy(KubernetesClient client, String namespace, String ownerUid) {
-    return client.pods().inNamespace(namespace).list().getItems().stream()
-        .map(SnapshotMapper::pod)
-        .filter(p -> p.ownerUids().contains(ownerUid))
-        .toList();
+  /**
+   * One paged list of the pods matching {@code labelSelector}, filtered by owner.
+   *
+   * @param labelSelector as {@link #selector} makes it; empty lists every pod of the namespace
+   * @throws KubernetesClientException the list failed, or expired twice while paging (code 410)
+   */
+  static List<Pod> ownedBy(
+      KubernetesClient client, String namespace, String ownerUid, String labelSelector) {
+    for (int attempt = 1; ; attempt++) {
+      List<Pod> owned = new ArrayList<>();
+      String token = null;
+      try {
+        do {
+          PodList page = client.pods().inNamespace(namespace).list(new ListOptionsBuilder()
+              .withLabelSelector(labelSelector.isEmpty() ? null : labelSelector)
+              .withLimit(LiveReader.PAGE_SIZE)
+              .withContinue(token)
+              .build());
+          for (io.fabric8.kubernetes.api.model.Pod item : page.getItems()) {
+            Pod pod = SnapshotMapper.pod(item);
+            if (pod.ownerUids().contains(ownerUid)) {
+              owned.add(pod);
+            }
+          }
+          token = page.getMetadata() == null ? null : page.getMetadata().getContinue();
+        } while (token != null && !token.isEmpty());
+        return owned;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 410 || attempt > 1) {
+          throw e;
+        }
+        // the continue token expired: start over, once
+      }
+    }
+  }
+
+  /**
+   * An equality-based label selector ({@code k1=v1,k2=v2}, sorted) from a ReplicaSet's {@code
+   * spec.selector.matchLabels}, which every pod the ReplicaSet owns carries: its controller
+   * releases a pod whose labels stop matching. {@code matchExpressions} are left out (a selector
+   * with fewer terms selects more, never fewer pods).
+   *
+   * @param without keys to leave out: the Service selector keys a drain removes from the pods
+   *     (Spinnaker keeps them disjoint from the ReplicaSet's own selector, SPINNAKER.md §3, but a
+   *     term on a key being removed would hide the very pods the drain waits for)
+   * @return empty when no term is left (null selector included)
+   */
+  static String selector(LabelSelector selector, Collection<String> without) {
+    if (selector == null || selector.getMatchLabels() == null) {
+      return "";
+    }
+    Map<String, String> terms = new TreeMap<>();
+    selector.getMatchLabels().forEach((key, value) -> {
+      if (key != null && value != null && !without.contains(key)) {
+        terms.put(key, value);
+      }
+    });
+    return terms.entrySet().stream()
+        .map(e -> e.getKey() + "=" + e.getValue())
+        .collect(Collectors.joining(","));
   }
 }

@@ -6,12 +6,14 @@ import static io.spinclean.kube.ApplyFixture.status;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.spinclean.core.ApplyReport;
 import io.spinclean.core.DeletionResult;
 import io.spinclean.core.Outcome;
 import io.spinclean.core.Plan;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -108,7 +110,7 @@ class DrainTest {
     assertThat(fx.calls()).extracting(ApplyFixture.Call::toString)
         .containsSubsequence(
             "PATCH " + podPath("workers-v006-g2w9q"),
-            "GET /api/v1/namespaces/example/pods",
+            "GET " + podsOf("workers", "v006"),
             "PATCH " + podPath("workers-v006-r5t8v"),
             "DELETE " + rsPath("workers-v006"));
   }
@@ -215,9 +217,113 @@ class DrainTest {
   }
 
   @Test
+  void pollsListTheVersionsPodsBySelectorAndWaitOnlyForThoseItOwns() throws Exception {
+    // Carries stream-consumer-v003's selector labels, and the traffic label, and is Ready: but
+    // it is v004's pod (say, a label copied by hand). The label selector returns it; the owner
+    // filter must drop it, or the drain would take a pod of the kept version out of the Service.
+    String v004 = fx.replicaSet("stream-consumer-v004").getMetadata().getUid();
+    fx.admin.pods().inNamespace(ApplyFixture.NS).resource(new PodBuilder()
+        .withNewMetadata().withName("lookalike")
+        .addToLabels(Map.of("app", "stream-consumer", "version", "v003",
+            "load-balancer", "stream-consumer"))
+        .addNewOwnerReference().withApiVersion("apps/v1").withKind("ReplicaSet")
+        .withName("stream-consumer-v004").withUid(v004).withController(true).endOwnerReference()
+        .endMetadata()
+        .withNewStatus().addNewCondition().withType("Ready").withStatus("True").endCondition()
+        .endStatus()
+        .build()).create();
+    assertThat(fx.admin.pods().inNamespace(ApplyFixture.NS)
+        .withLabels(Map.of("app", "stream-consumer", "version", "v003")).list().getItems())
+        .extracting(p -> p.getMetadata().getName()).contains("lookalike");
+    fx.forgetRequests();
+
+    ApplyReport report = fx.executor(DRAIN_30S).execute(shown);
+
+    List<String> calls = fx.calls().stream().map(ApplyFixture.Call::toString).toList();
+    // The ReplicaSet's own selector, without the Service's key that the drain removes.
+    assertThat(calls).contains("GET " + podsOf("stream-consumer", "v003"))
+        .noneMatch(c -> c.startsWith("GET /api/v1/namespaces/example/pods?")
+            && c.contains("load-balancer"))
+        .doesNotContain("PATCH " + podPath("lookalike"));
+    assertThat(report.results().get(0).outcome()).isEqualTo(Outcome.DELETED);
+    assertThat(report.results().get(0).detail())
+        .isEqualTo("drained: removed the selector labels from the pod template and 2 pods");
+    assertThat(fx.sleeper.sleeps()).isEmpty();
+    assertThat(fx.pod("lookalike").getMetadata().getLabels()).containsKey("load-balancer");
+  }
+
+  @Test
+  void podsThatLackALabelAddedToTheTemplateLaterAreStillWaitedFor() throws Exception {
+    // The template gained a label after the pods were made: a selector made of the template's
+    // labels would not see them. The ReplicaSet's spec.selector does.
+    fx.admin.apps().replicaSets().inNamespace(ApplyFixture.NS).withName("stream-consumer-v003")
+        .edit(rs -> {
+          rs.getSpec().getTemplate().getMetadata().getLabels().put("tier", "backend");
+          return rs;
+        });
+    // A pod whose traffic label comes back as fast as it is removed (a concurrent Enable).
+    fx.server.expect().patch().withPath(podPath("stream-consumer-v003-h5v9b"))
+        .andReturn(200, "{}").always();
+    fx.forgetRequests();
+
+    ApplyReport report =
+        fx.executor(ApplyOptions.DEFAULT.withDrain(Duration.ofSeconds(3))).execute(shown);
+
+    assertThat(report.results().get(0).detail()).endsWith("1 pod still serving after --drain 3s");
+    assertThat(fx.sleeper.slept()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(fx.calls()).extracting(ApplyFixture.Call::toString)
+        .contains("GET " + podsOf("stream-consumer", "v003"));
+  }
+
+  @Test
+  void aDetachedVersionDeletedBeforeItsDrainIsAlreadyGoneAndItsPodsAreLeftAlone()
+      throws Exception {
+    // workers-v006's template is already detached, so the drain looks its selector up by name.
+    SnapshotSource fresh = fx.readThenChange(
+        () -> fx.admin.resource(fx.replicaSet("workers-v006")).delete());
+
+    ApplyReport report = fx.executor(fresh, DRAIN_30S).execute(shown);
+
+    assertThat(report.results().get(3).outcome()).isEqualTo(Outcome.ALREADY_GONE);
+    assertThat(report.results().get(3).detail())
+        .isEqualTo("deleted by someone else before the drain");
+    assertThat(fx.calls()).extracting(ApplyFixture.Call::toString)
+        .endsWith("GET /apis/apps/v1/namespaces/example/replicasets"
+            + "?fieldSelector=metadata.name%3Dworkers-v006");
+    assertThat(fx.pod("workers-v006-g2w9q").getMetadata().getLabels())
+        .containsKey("load-balancer");
+  }
+
+  @Test
+  void aDetachedVersionReplacedBeforeItsDrainIsSkippedAndItsPodsAreLeftAlone() throws Exception {
+    SnapshotSource fresh = fx.readThenChange(() -> {
+      var old = fx.replicaSet("workers-v006");
+      fx.admin.resource(old).delete();
+      old.getMetadata().setUid(null);
+      old.getMetadata().setResourceVersion(null);
+      fx.admin.resource(old).create();
+    });
+
+    ApplyReport report = fx.executor(fresh, DRAIN_30S).execute(shown);
+
+    assertThat(report.results().get(3).outcome()).isEqualTo(Outcome.SKIPPED_CHANGED);
+    assertThat(report.results().get(3).detail()).startsWith("replaced since the fresh snapshot")
+        .endsWith("not drained, not deleted");
+    assertThat(fx.replicaSetNames()).contains("workers-v006");
+    assertThat(fx.pod("workers-v006-g2w9q").getMetadata().getLabels())
+        .containsKey("load-balancer");
+  }
+
+  @Test
   void selectorKeysAreEscapedAsJsonPointerTokens() {
     assertThat(Drainer.escape("load-balancer")).isEqualTo("load-balancer");
     assertThat(Drainer.escape("traffic.example.com/lb")).isEqualTo("traffic.example.com~1lb");
     assertThat(Drainer.escape("a~b/c")).isEqualTo("a~0b~1c");
+  }
+
+  /** The drain's poll: the version's pods by its ReplicaSet's matchLabels, paged. */
+  private static String podsOf(String app, String version) {
+    return "/api/v1/namespaces/example/pods?labelSelector=app%3D" + app + "%2Cversion%3D"
+        + version + "&limit=500";
   }
 }

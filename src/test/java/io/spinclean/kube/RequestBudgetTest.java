@@ -126,10 +126,11 @@ class RequestBudgetTest {
 
   /**
    * With --drain, a version whose pods still carry a Service selector also costs one PATCH of its
-   * template (none when a broken Disable already detached it, as workers-v006's), one PATCH per
-   * labeled pod, and one list of the namespace's pods to see that they stopped serving. That
-   * list is neither paginated nor label-selected (Pods.ownedBy): on a namespace of 50,000 pods it
-   * is the most expensive request of a drain (docs/performance.md, "Known excess").
+   * template, one PATCH per labeled pod, and per poll one paged list of only its own pods (label
+   * selector = its ReplicaSet's spec.selector.matchLabels, never the Service's keys being
+   * removed), to see that they stopped serving. When a broken Disable already detached the
+   * template (workers-v006), there is no template PATCH, whose reply tells the selector: one list
+   * of that ReplicaSet by name does. The paging is tested with injected pages in {@link PodsTest}.
    */
   @Test
   void drainAddsThePatchesOfTheVersionsItDrains() throws Exception {
@@ -155,17 +156,19 @@ class RequestBudgetTest {
             "PATCH " + rs + "stream-consumer-v003",
             "PATCH " + pods + "/stream-consumer-v003-h5v9b",
             "PATCH " + pods + "/stream-consumer-v003-m3r7f",
-            "GET " + pods,
+            "GET " + ownPods("stream-consumer", "v003"),
             "DELETE " + rs + "stream-consumer-v003",
             "PATCH " + rs + "webapp-v002",
             "PATCH " + pods + "/webapp-v002-k2j8w",
             "PATCH " + pods + "/webapp-v002-p4n6z",
-            "GET " + pods,
+            "GET " + ownPods("webapp", "v002"),
             "DELETE " + rs + "webapp-v002",
             "DELETE " + rs + "workers-v005",
+            "GET /apis/apps/v1/namespaces/example/replicasets"
+                + "?fieldSelector=metadata.name%3Dworkers-v006",
             "PATCH " + pods + "/workers-v006-g2w9q",
             "PATCH " + pods + "/workers-v006-r5t8v",
-            "GET " + pods,
+            "GET " + ownPods("workers", "v006"),
             "DELETE " + rs + "workers-v006");
   }
 
@@ -174,6 +177,12 @@ class RequestBudgetTest {
     ns.write(json);
     server.load(
         new ByteArrayInputStream(json.toString().getBytes(StandardCharsets.UTF_8)), "synthetic");
+  }
+
+  /** A drain's poll: the version's pods, by its ReplicaSet's matchLabels, paged. */
+  private static String ownPods(String app, String version) {
+    return "/api/v1/namespaces/example/pods?labelSelector=app%3D" + app + "%2Cversion%3D"
+        + version + "&limit=500";
   }
 
   private static List<String> lists(String ns) {
