@@ -35,7 +35,9 @@ import picocli.CommandLine.ParentCommand;
     description = {
       "Plan as `spinclean plan` does and print it, then read the cluster again and delete only the"
           + " versions that are DELETE in both plans with the same uid, each with preconditions"
-          + " (uid, resourceVersion). Stops at the first unexpected API error."
+          + " (uid, resourceVersion). Stops at the first unexpected API error. On SIGTERM or"
+          + " Ctrl-C, the delete in flight completes, the rest is reported as not attempted,"
+          + " and the report is printed before exiting (143)."
     },
     footer = {
       "",
@@ -124,10 +126,18 @@ final class ApplyCommand implements Callable<Integer> {
     } else {
       ApplyOptions options = new ApplyOptions(
           Optional.ofNullable(drain), cascade, Optional.ofNullable(waitTimeout));
-      report = Executor.create(conn, source, planner, options).execute(shown);
+      try (StopSignal signal = StopSignal.install(WatchCommand.SHUTDOWN_GRACE)) {
+        report = Executor.create(conn, source, planner, options, signal::stopping).execute(shown);
+        return printed(report);
+      }
     }
+    return printed(report);
+  }
+
+  private int printed(ApplyReport report) {
     int code = exitCode(report);
     root.out.print(Output.afterApply(report, output, code));
+    root.out.flush();
     return code;
   }
 
