@@ -22,6 +22,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
@@ -63,8 +64,6 @@ import picocli.CommandLine.Spec;
 final class WatchCommand implements Callable<Integer> {
   /** Less than Kubernetes' default terminationGracePeriodSeconds (30 s). */
   static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(20);
-  /** Event creations per second, at most. */
-  static final double EVENTS_PER_SECOND = 5;
 
   @ParentCommand Spinclean root;
 
@@ -108,6 +107,17 @@ final class WatchCommand implements Callable<Integer> {
           + " (default: no cap).")
   Integer maxDeletionsPerHour;
 
+  @Option(names = "--actions-per-second", paramLabel = "RATE", defaultValue = "2",
+      description = "At most this many actions a second; an action is one fresh read (three"
+          + " lists) and the deletes of one cluster (default: ${DEFAULT-VALUE}).")
+  double actionsPerSecond;
+
+  @Option(names = "--events-per-second", paramLabel = "RATE", defaultValue = "5",
+      description = "At most this many Kubernetes Events created a second; more wait (the"
+          + " decisions of up to 100 clusters), the rest are dropped with a log line (default:"
+          + " ${DEFAULT-VALUE}).")
+  double eventsPerSecond;
+
   @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
       description = "text (default) or json: one line per event, naming cluster and version.")
   LogReporter.Format logFormat;
@@ -134,6 +144,13 @@ final class WatchCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(),
           "--max-deletions-per-hour must be 0 or more, not " + maxDeletionsPerHour);
     }
+    for (var rate : List.of(Map.entry("--actions-per-second", actionsPerSecond),
+        Map.entry("--events-per-second", eventsPerSecond))) {
+      if (!(rate.getValue() > 0) || rate.getValue().isInfinite()) {
+        throw new ParameterException(spec.commandLine(),
+            rate.getKey() + " must be a number above 0, not " + rate.getValue());
+      }
+    }
     if (metricsPort < 0 || metricsPort > 65535) {
       throw new ParameterException(spec.commandLine(),
           "--metrics-port must be between 0 and 65535, not " + metricsPort);
@@ -149,7 +166,7 @@ final class WatchCommand implements Callable<Integer> {
       Policy policy = policyOptions.toPolicy(Set.copyOf(scope.namespaces()), selection);
       WatchSettings settings = new WatchSettings(policy, settle, confirmations, dryRun,
           maxDeletionsPerHour == null ? OptionalInt.empty() : OptionalInt.of(maxDeletionsPerHour),
-          WatchSettings.defaultTick(settle));
+          WatchSettings.defaultTick(settle), actionsPerSecond);
       return run(conn, scope, settings, log);
     } catch (ApiException e) {
       root.err.println("spinclean: " + e.getMessage());
@@ -185,7 +202,7 @@ final class WatchCommand implements Callable<Integer> {
     }
     // Events go through their own thread: a slow API server must not hold the controller.
     EventRecorder recorder = EventRecorder.create(conn, root.clock);
-    RateLimiter eventRate = new RateLimiter(EVENTS_PER_SECOND);
+    RateLimiter eventRate = new RateLimiter(eventsPerSecond);
     AsyncReporter events = new AsyncReporter("events",
         new EventReporter((ns, rs, uid, warning, reason, message) -> {
           Watcher.acquire(eventRate);
@@ -233,9 +250,11 @@ final class WatchCommand implements Callable<Integer> {
         : "namespace " + String.join(", ", scope.namespaces()))
         + ": settle " + GoDuration.format(settings.settle()) + ", " + settings.confirmations()
         + " confirmations" + (settings.dryRun() ? ", dry run (nothing is deleted)" : "")
+        + ", at most " + rate(actionsPerSecond) + " actions/s and " + rate(eventsPerSecond)
+        + " Events/s"
         + (elect ? ", leader election on" : "")
         + (server != null ? ", metrics on port " + server.port() : ""));
-    Shutdown shutdown = new Shutdown(watcher, async, election, server, log);
+    WatchShutdown shutdown = new WatchShutdown(watcher, async, election, server, log);
     Thread hook = new Thread(shutdown::stop, "spinclean-watch-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     // Wakes up when the hook has stopped everything, when the Lease is lost, or after
@@ -260,6 +279,11 @@ final class WatchCommand implements Callable<Integer> {
     return ExitCode.OK;
   }
 
+  /** 2.0 -> "2", 0.5 -> "0.5". */
+  private static String rate(double perSecond) {
+    return java.math.BigDecimal.valueOf(perSecond).stripTrailingZeros().toPlainString();
+  }
+
   /** The pod name inside Kubernetes (HOSTNAME), else the host name, plus a random suffix. */
   private static String identity() {
     String host = System.getenv("HOSTNAME");
@@ -271,55 +295,5 @@ final class WatchCommand implements Callable<Integer> {
       }
     }
     return host + "-" + UUID.randomUUID().toString().substring(0, 8);
-  }
-
-  /** Stops once, from the SIGTERM hook or after --exit-after, and says how it went. */
-  private static final class Shutdown {
-    final CountDownLatch stopped = new CountDownLatch(1);
-    private final Watcher watcher;
-    private final List<AsyncReporter> async;
-    private final LeaseElection election;
-    private final MetricsServer server;
-    private final LogReporter log;
-    private boolean done;
-    /** Set as soon as a stop begins: the Lease released by it is not a lost Lease. */
-    volatile boolean stopping;
-
-    Shutdown(Watcher watcher, List<AsyncReporter> async, LeaseElection election,
-        MetricsServer server, LogReporter log) {
-      this.watcher = watcher;
-      this.async = async;
-      this.election = election;
-      this.server = server;
-      this.log = log;
-    }
-
-    void stop() {
-      stopping = true;
-      stopOnce();
-    }
-
-    private synchronized void stopOnce() {
-      if (done) {
-        return;
-      }
-      done = true;
-      // read after the grace: still set while that evaluation runs
-      boolean finished = watcher.stop(SHUTDOWN_GRACE);
-      String left = watcher.inProgress().map(Object::toString).orElse("a cluster");
-      async.forEach(a -> a.stop(Duration.ofSeconds(5)));
-      // released after the last deletion: a stand-by takes over only once this one is done
-      if (election != null) {
-        election.close();
-      }
-      if (server != null) {
-        server.close();
-      }
-      log.info(finished ? "stopped: no evaluation was left running"
-          : "stopped: gave up after " + GoDuration.format(SHUTDOWN_GRACE) + " waiting for the"
-              + " API server to answer a request about " + left + "; its deletions logged above"
-              + " are done, the one in flight may or may not be: run `spinclean plan` to see");
-      stopped.countDown();
-    }
   }
 }

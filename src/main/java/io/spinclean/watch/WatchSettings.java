@@ -18,6 +18,8 @@ import java.util.OptionalInt;
  *     hour; empty = no cap
  * @param tick how often settled clusters with pending work are evaluated again (no event arrives
  *     once things are quiet)
+ * @param actionsPerSecond at most this many actions (a fresh read of three lists, then deletes)
+ *     per second
  */
 public record WatchSettings(
     Policy policy,
@@ -25,7 +27,12 @@ public record WatchSettings(
     int confirmations,
     boolean dryRun,
     OptionalInt maxDeletionsPerHour,
-    Duration tick) {
+    Duration tick,
+    double actionsPerSecond) {
+  /** Two actions a second: each is three lists and a few deletes, far below what an API server
+   * notices, and still a whole backlog of failed clusters cleaned within minutes. */
+  public static final double DEFAULT_ACTIONS_PER_SECOND = 2;
+
   public WatchSettings {
     Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(settle, "settle");
@@ -44,6 +51,16 @@ public record WatchSettings(
     if (tick.isNegative() || tick.isZero()) {
       throw new IllegalArgumentException("tick <= 0: " + tick);
     }
+    if (!(actionsPerSecond > 0) || Double.isInfinite(actionsPerSecond)) {
+      throw new IllegalArgumentException("actionsPerSecond not > 0: " + actionsPerSecond);
+    }
+  }
+
+  /** With {@link #DEFAULT_ACTIONS_PER_SECOND}. */
+  public WatchSettings(Policy policy, Duration settle, int confirmations, boolean dryRun,
+      OptionalInt maxDeletionsPerHour, Duration tick) {
+    this(policy, settle, confirmations, dryRun, maxDeletionsPerHour, tick,
+        DEFAULT_ACTIONS_PER_SECOND);
   }
 
   /** The tick the command line uses: a quarter of the settle period, between 1 s and 30 s. */

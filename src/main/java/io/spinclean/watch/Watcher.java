@@ -23,12 +23,6 @@ import java.util.function.Consumer;
  * <p>Invariant: after {@link #close} returns, no evaluation runs and no informer watches.
  */
 public final class Watcher implements AutoCloseable {
-  /**
-   * At most this many actions per second; each is a fresh read (three lists) and its deletes, so
-   * the controller's writes stay far below what an API server notices.
-   */
-  public static final double ACTIONS_PER_SECOND = 2;
-
   private final ClusterWatch informers;
   private final WatchLoop loop;
   private final AtomicBoolean stopping;
@@ -51,7 +45,7 @@ public final class Watcher implements AutoCloseable {
       Consumer<RuntimeException> onError) throws ApiException {
     Objects.requireNonNull(connection, "connection");
     ClusterWatch[] informers = new ClusterWatch[1];
-    RateLimiter limiter = new RateLimiter(ACTIONS_PER_SECOND);
+    RateLimiter limiter = new RateLimiter(settings.actionsPerSecond());
     // Set first thing on stop: the batch in flight writes nothing more and reports the rest.
     AtomicBoolean stopping = new AtomicBoolean();
     Controller controller = new Controller(settings,

@@ -59,14 +59,16 @@ class WatchCliTest {
   @Test
   void cleansTheArticleClustersAndLogsEveryVersionAsJson() {
     Run run = watch("watch", "--kubeconfig", kubeconfig, "--settle", "500ms",
-        "--metrics-port", "0", "--log-format", "json", "--exit-after", "4s");
+        "--metrics-port", "0", "--log-format", "json", "--exit-after", "4s",
+        "--actions-per-second", "20", "--events-per-second", "0.5");
 
     assertThat(run.err()).isEmpty();
     assertThat(run.exitCode()).isZero();
     List<JsonNode> lines = run.out().lines().map(l -> JsonMapper.builder().build().readTree(l))
         .toList();
     assertThat(lines.get(0).get("msg").asString())
-        .startsWith("watching namespace example: settle 500ms, 2 confirmations");
+        .isEqualTo("watching namespace example: settle 500ms, 2 confirmations, at most 20"
+            + " actions/s and 0.5 Events/s");
     assertThat(lines.stream().filter(l -> l.has("outcome")))
         .extracting(l -> l.get("version").asString() + " " + l.get("outcome").asString()
             + " " + l.get("cluster").asString())
@@ -130,6 +132,13 @@ class WatchCliTest {
     Run zero = watch("watch", "--kubeconfig", kubeconfig, "--confirmations", "0");
     assertThat(zero.exitCode()).isEqualTo(2);
     assertThat(zero.err()).startsWith("spinclean: --confirmations must be 1 or more, not 0");
+
+    for (String rate : List.of("--actions-per-second", "--events-per-second")) {
+      Run none = watch("watch", "--kubeconfig", kubeconfig, rate, "0");
+      assertThat(none.exitCode()).isEqualTo(2);
+      assertThat(none.err())
+          .startsWith("spinclean: " + rate + " must be a number above 0, not 0.0");
+    }
 
     Run hook = watch("watch", "--kubeconfig", kubeconfig, "--notify-webhook", "hooks.slack.com");
     assertThat(hook.exitCode()).isEqualTo(2);
