@@ -1,12 +1,9 @@
 package io.spinclean.kube;
 
 import io.fabric8.kubernetes.api.model.LabelSelector;
-import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
-import io.fabric8.kubernetes.api.model.PodList;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.spinclean.core.Pod;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +17,8 @@ import java.util.stream.Collectors;
  * API server sends (on a namespace of 50,000 pods, a version's few instead of all of them); a pod
  * of another ReplicaSet can carry the same labels, and is never taken for one of this one's.
  *
- * <p>The list is paged like {@link LiveReader}'s ({@value LiveReader#PAGE_SIZE} a page, {@code
- * continue} tokens) and starts over once when a token has expired (410 Gone).
+ * <p>The list is paged ({@link Pages}): {@value LiveReader#PAGE_SIZE} a page, {@code continue}
+ * tokens, one fresh start when a token has expired (410 Gone).
  */
 final class Pods {
   private Pods() {}
@@ -34,32 +31,11 @@ final class Pods {
    */
   static List<Pod> ownedBy(
       KubernetesClient client, String namespace, String ownerUid, String labelSelector) {
-    for (int attempt = 1; ; attempt++) {
-      List<Pod> owned = new ArrayList<>();
-      String token = null;
-      try {
-        do {
-          PodList page = client.pods().inNamespace(namespace).list(new ListOptionsBuilder()
-              .withLabelSelector(labelSelector.isEmpty() ? null : labelSelector)
-              .withLimit(LiveReader.PAGE_SIZE)
-              .withContinue(token)
-              .build());
-          for (io.fabric8.kubernetes.api.model.Pod item : page.getItems()) {
-            Pod pod = SnapshotMapper.pod(item);
-            if (pod.ownerUids().contains(ownerUid)) {
-              owned.add(pod);
-            }
-          }
-          token = page.getMetadata() == null ? null : page.getMetadata().getContinue();
-        } while (token != null && !token.isEmpty());
-        return owned;
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 410 || attempt > 1) {
-          throw e;
-        }
-        // the continue token expired: start over, once
-      }
-    }
+    return Pages.list(
+        options -> client.pods().inNamespace(namespace).list(options),
+        labelSelector,
+        SnapshotMapper::pod,
+        pod -> pod.ownerUids().contains(ownerUid));
   }
 
   /**

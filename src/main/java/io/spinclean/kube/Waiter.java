@@ -1,15 +1,19 @@
 package io.spinclean.kube;
 
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.spinclean.core.Pod;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -17,10 +21,19 @@ import java.util.stream.Collectors;
 
 /**
  * {@code --wait}: polls, bounded, until the deleted ReplicaSets are gone, and with a foreground
- * cascade their pods too. One list per namespace and kind per poll.
+ * cascade their pods too. Per namespace and poll: one paged list of its ReplicaSets, and with a
+ * foreground cascade the pods: one label-selected paged list per deleted version (its ReplicaSet's
+ * {@code spec.selector.matchLabels}, learned while a foreground deletion still shows it), or one
+ * paged list of the namespace's pods when a version's selector is unknown or there are more than
+ * {@value #MAX_VERSION_LISTS} versions. Pods are always matched by owner uid, never by labels.
  */
 final class Waiter {
   static final Duration POLL = Duration.ofSeconds(1);
+  /**
+   * Above this many versions in a namespace, one paged list of all its pods replaces one list per
+   * version: each label-selected list still costs the API server a pass over the namespace's pods.
+   */
+  static final int MAX_VERSION_LISTS = 10;
 
   private final KubernetesClient client;
   private final Sleeper sleeper;
@@ -44,16 +57,18 @@ final class Waiter {
     Instant deadline = sleeper.now().plus(timeout);
     Map<String, List<Target>> byNamespace = new TreeMap<>();
     deleted.forEach(t -> byNamespace.computeIfAbsent(t.namespace(), n -> new ArrayList<>()).add(t));
+    // uid -> the label selector of its pods, kept after the ReplicaSet is gone
+    Map<String, String> selectors = new HashMap<>();
     while (true) {
       List<String> remaining = new ArrayList<>();
       Set<String> unfinished = new HashSet<>();
       for (Map.Entry<String, List<Target>> ns : byNamespace.entrySet()) {
         String namespace = ns.getKey();
+        Map<String, Target> wanted = ns.getValue().stream()
+            .collect(Collectors.toMap(Target::uid, t -> t, (a, b) -> a));
         Set<String> uids;
         try {
-          uids = client.apps().replicaSets().inNamespace(namespace).list().getItems().stream()
-              .map(rs -> rs.getMetadata().getUid())
-              .collect(Collectors.toSet());
+          uids = stillListed(namespace, wanted, selectors);
         } catch (KubernetesClientException e) {
           return unconfirmed(
               deleted, ApiErrors.describe(client, "list", "replicasets", namespace, e));
@@ -65,16 +80,14 @@ final class Waiter {
               unfinished.add(t.uid());
             });
         if (pods) {
-          Set<String> owners = ns.getValue().stream().map(Target::uid).collect(Collectors.toSet());
-          List<io.fabric8.kubernetes.api.model.Pod> items;
+          Set<String> owners = wanted.keySet();
+          Collection<Pod> items;
           try {
-            items = client.pods().inNamespace(namespace).list().getItems();
+            items = podsOf(namespace, ns.getValue(), selectors);
           } catch (KubernetesClientException e) {
             return unconfirmed(deleted, ApiErrors.describe(client, "list", "pods", namespace, e));
           }
           items.stream()
-              .map(SnapshotMapper::pod)
-              .filter(p -> p.ownerUids().stream().anyMatch(owners::contains))
               .sorted(Comparator.comparing(Pod::name))
               .forEach(p -> {
                 remaining.add(namespace + "/" + p.name() + " (pod)");
@@ -89,6 +102,54 @@ final class Waiter {
       Duration left = Duration.between(now, deadline);
       sleeper.sleep(left.compareTo(POLL) < 0 ? left : POLL);
     }
+  }
+
+  /** The uids of the deleted versions still listed; notes their pods' selectors on the way. */
+  private Set<String> stillListed(String namespace, Map<String, Target> wanted,
+      Map<String, String> selectors) {
+    Set<String> uids = new HashSet<>();
+    for (Listed rs : Pages.list(
+        options -> client.apps().replicaSets().inNamespace(namespace).list(options),
+        "",
+        rs -> listed(rs, wanted),
+        Objects::nonNull)) {
+      uids.add(rs.uid());
+      if (!rs.podSelector().isEmpty()) {
+        selectors.put(rs.uid(), rs.podSelector());
+      }
+    }
+    return uids;
+  }
+
+  /** A deleted version's ReplicaSet as a list shows it; null for every other ReplicaSet. */
+  private record Listed(String uid, String podSelector) {}
+
+  private static Listed listed(ReplicaSet rs, Map<String, Target> wanted) {
+    Target target = rs.getMetadata() == null ? null : wanted.get(rs.getMetadata().getUid());
+    if (target == null) {
+      return null;
+    }
+    return new Listed(target.uid(), Pods.selector(
+        rs.getSpec() == null ? null : rs.getSpec().getSelector(),
+        Drainer.selectorKeys(target.services())));
+  }
+
+  /** The pods, by name, that any of the deleted versions owns. */
+  private Collection<Pod> podsOf(String namespace, List<Target> versions,
+      Map<String, String> selectors) {
+    Set<String> owners = versions.stream().map(Target::uid).collect(Collectors.toSet());
+    Map<String, Pod> found = new HashMap<>();
+    if (versions.size() <= MAX_VERSION_LISTS && selectors.keySet().containsAll(owners)) {
+      for (Target version : versions) {
+        Pods.ownedBy(client, namespace, version.uid(), selectors.get(version.uid()))
+            .forEach(p -> found.put(p.name(), p));
+      }
+    } else {
+      Pages.list(options -> client.pods().inNamespace(namespace).list(options), "",
+              SnapshotMapper::pod, p -> p.ownerUids().stream().anyMatch(owners::contains))
+          .forEach(p -> found.put(p.name(), p));
+    }
+    return found.values();
   }
 
   private static Left unconfirmed(List<Target> deleted, String error) {

@@ -8,6 +8,9 @@ import io.spinclean.core.DeletionResult;
 import io.spinclean.core.Outcome;
 import io.spinclean.core.Plan;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,6 +22,11 @@ import org.junit.jupiter.api.Test;
  */
 class ApplyWaitTest {
   private static final Duration TEN_SECONDS = Duration.ofSeconds(10);
+  private static final String REPLICA_SETS =
+      "/apis/apps/v1/namespaces/example/replicasets?limit=500";
+  private static final String PODS = "/api/v1/namespaces/example/pods";
+  private static final List<String> DELETED =
+      List.of("stream-consumer-v003", "webapp-v002", "workers-v005", "workers-v006");
 
   private ApplyFixture fx;
   private Plan shown;
@@ -43,7 +51,7 @@ class ApplyWaitTest {
     assertThat(report.remaining()).isEmpty();
     assertThat(fx.sleeper.sleeps()).isEmpty();
     assertThat(fx.calls()).extracting(ApplyFixture.Call::toString)
-        .endsWith("GET /apis/apps/v1/namespaces/example/replicasets");
+        .endsWith("GET " + REPLICA_SETS);
   }
 
   @Test
@@ -90,9 +98,49 @@ class ApplyWaitTest {
   }
 
   @Test
+  void foregroundWaitListsEachVersionsPodsByItsSelectorWhileItIsHeldForItsPods() throws Exception {
+    // As a foreground deletion does, a finalizer holds each deleted ReplicaSet until its pods go.
+    SnapshotSource fresh = fx.changeThenRead(() -> DELETED.forEach(name -> fx.admin.apps()
+        .replicaSets().inNamespace(ApplyFixture.NS).withName(name).edit(rs -> {
+          rs.getMetadata().getFinalizers().add("example.com/hold");
+          return rs;
+        })));
+    List<ApplyFixture.Call> calls = new ArrayList<>();
+    fx.sleeper.meanwhile(n -> {
+      if (n == 1) {
+        calls.addAll(fx.calls()); // the executor's; the garbage collector's are not recorded
+        DELETED.forEach(name -> {
+          fx.collectGarbage(name);
+          fx.admin.apps().replicaSets().inNamespace(ApplyFixture.NS).withName(name).edit(rs -> {
+            rs.getMetadata().getFinalizers().clear();
+            return rs;
+          });
+        });
+        fx.forgetRequests();
+      }
+    });
+    ApplyOptions options = ApplyOptions.DEFAULT.withCascade(ApplyOptions.Cascade.FOREGROUND)
+        .withWait(TEN_SECONDS);
+
+    ApplyReport report = fx.executor(fresh, options).execute(shown);
+
+    assertThat(report.remaining()).isEmpty();
+    assertThat(fx.sleeper.slept()).isEqualTo(Duration.ofSeconds(1));
+    calls.addAll(fx.calls());
+    List<String> polls = calls.stream().map(ApplyFixture.Call::toString)
+        .filter(c -> c.startsWith("GET ")).toList();
+    List<String> onePoll = List.of("GET " + REPLICA_SETS,
+        "GET " + ownPods("stream-consumer", "v003"), "GET " + ownPods("webapp", "v002"),
+        "GET " + ownPods("workers", "v005"), "GET " + ownPods("workers", "v006"));
+    // After the fresh snapshot's three lists: two polls, never a list of all the namespace's pods.
+    assertThat(polls.subList(3, polls.size()))
+        .containsExactlyElementsOf(Stream.concat(onePoll.stream(), onePoll.stream()).toList());
+  }
+
+  @Test
   void aWaitThatCannotListReportsEverythingAsUnconfirmed() throws Exception {
     SnapshotSource fresh = fx.readThenChange(() -> fx.server.expect().get()
-        .withPath("/apis/apps/v1/namespaces/example/replicasets")
+        .withPath(REPLICA_SETS)
         .andReturn(500, status(500, "InternalError", "etcd unavailable")).always());
 
     ApplyReport report =
@@ -106,5 +154,10 @@ class ApplyWaitTest {
             + " example: ");
     assertThat(fx.replicaSet("webapp-v002")).isNull();
     assertThat(fx.replicaSet("webapp-v001")).isNotNull();
+  }
+
+  /** A version's pods, by its ReplicaSet's matchLabels, paged. */
+  private static String ownPods(String app, String version) {
+    return PODS + "?labelSelector=app%3D" + app + "%2Cversion%3D" + version + "&limit=500";
   }
 }
