@@ -1,9 +1,9 @@
 package io.spinclean.kube;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
-import io.fabric8.mockwebserver.crud.Attribute;
 import io.fabric8.mockwebserver.crud.AttributeSet;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Dispatcher;
@@ -14,7 +14,7 @@ import io.fabric8.mockwebserver.http.WebSocket;
 import io.fabric8.mockwebserver.http.WebSocketListener;
 import io.fabric8.mockwebserver.internal.MockDispatcher;
 import io.fabric8.mockwebserver.internal.SimpleRequest;
-import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
@@ -36,6 +36,10 @@ import tools.jackson.databind.node.ObjectNode;
  * current second), and then a loaded dump would lose what makes it a scenario: which version is
  * newer, and which pods belong to which ReplicaSet. Real clients never send these fields on a
  * create (the real API server ignores them), so nothing else changes.
+ *
+ * <p>Invariant: the kept values are in the store before anyone sees the object, so a get, a list,
+ * the create's answer, the ADDED event of a watch opened before, and every later update (the mock
+ * carries both fields over from the stored object) show the same uid and creationTimestamp.
  */
 final class EmbeddedDispatcher extends Dispatcher {
   private final Map<ServerRequest, Queue<ServerResponse>> expectations;
@@ -81,6 +85,8 @@ final class EmbeddedDispatcher extends Dispatcher {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
     private final Set<WebSocket> watches = ConcurrentHashMap.newKeySet();
     private final AtomicInteger opened = new AtomicInteger();
+    // The mock handles a create on the calling thread, under its own lock.
+    private final ThreadLocal<Create> creating = new ThreadLocal<>();
 
     @Override
     public MockResponse handleWatch(String path) {
@@ -95,42 +101,73 @@ final class EmbeddedDispatcher extends Dispatcher {
     public MockResponse handleCreate(RecordedRequest request) {
       // getBytes() copies; getUtf8Body() would drain the body before the CRUD handler reads it
       byte[] body = request.getBody() == null ? new byte[0] : request.getBody().getBytes();
-      MockResponse response = super.handleCreate(request);
-      if (response.code() != 201) {
-        return response;
-      }
+      Create create = new Create(sentMetadata(body));
+      creating.set(create);
       try {
-        JsonNode sent = JSON.readTree(body).path("metadata");
-        ObjectNode stored =
-            (ObjectNode)
-                JSON.readTree(new String(response.getBody().getBytes(), StandardCharsets.UTF_8));
-        ObjectNode meta = (ObjectNode) stored.get("metadata");
-        boolean changed = keep(sent, meta, "uid") | keep(sent, meta, "creationTimestamp");
-        if (!changed) {
-          return response;
+        MockResponse response = super.handleCreate(request);
+        if (response.code() == 201 && create.stored != null) {
+          response.setBody(create.stored); // the answer is what was stored
         }
-        String json = JSON.writeValueAsString(stored);
-        AttributeSet key =
-            getKey(request.getPath()).add(new Attribute("name", meta.path("name").stringValue()));
-        Map.Entry<AttributeSet, String> entry = findResource(key);
-        if (entry != null) {
-          // Replacing the value of an existing key does not change the map's structure.
-          getMap().put(entry.getKey(), json);
-          response.setBody(json);
-        }
-      } catch (JacksonException | ClassCastException e) {
-        // not an object with metadata: nothing to keep
+        return response;
+      } finally {
+        creating.remove();
       }
-      return response;
     }
 
-    private static boolean keep(JsonNode sent, ObjectNode stored, String field) {
-      JsonNode value = sent.get(field);
-      if (value == null || !value.isString() || value.stringValue().isEmpty()) {
-        return false;
+    /**
+     * Where the mock stores an object and tells the watches about it, so a create's own uid and
+     * creationTimestamp go into the store and into the ADDED event alike.
+     */
+    @Override
+    public void processEvent(String path, AttributeSet pathAttributes,
+        AttributeSet oldAttributes, GenericKubernetesResource resource, String newState) {
+      Create create = creating.get();
+      String state = newState;
+      if (create != null && oldAttributes == null && newState != null) {
+        state = create.keep(newState);
+        create.stored = state;
       }
-      stored.put(field, value.stringValue());
-      return true;
+      super.processEvent(path, pathAttributes, oldAttributes, resource, state);
+    }
+
+    private static JsonNode sentMetadata(byte[] body) {
+      try {
+        return JSON.readTree(body).path("metadata");
+      } catch (JacksonException e) {
+        return JSON.missingNode(); // the CRUD handler answers what it makes of it
+      }
+    }
+  }
+
+  /** One create in progress on this thread: the metadata it sent, then what the mock stored. */
+  private static final class Create {
+    private static final List<String> KEPT = List.of("uid", "creationTimestamp");
+    private final JsonNode sent;
+    private String stored;
+
+    Create(JsonNode sent) {
+      this.sent = sent;
+    }
+
+    /** {@code json} with the sent uid and creationTimestamp, where the request had them. */
+    String keep(String json) {
+      try {
+        JsonNode object = Crud.JSON.readTree(json);
+        if (!(object.get("metadata") instanceof ObjectNode meta)) {
+          return json;
+        }
+        boolean changed = false;
+        for (String field : KEPT) {
+          JsonNode value = sent.get(field);
+          if (value != null && value.isString() && !value.stringValue().isEmpty()) {
+            meta.put(field, value.stringValue());
+            changed = true;
+          }
+        }
+        return changed ? Crud.JSON.writeValueAsString(object) : json;
+      } catch (JacksonException e) {
+        return json;
+      }
     }
   }
 

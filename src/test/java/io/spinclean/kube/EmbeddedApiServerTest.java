@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.spinclean.core.ClusterPlan;
 import io.spinclean.core.Plan;
@@ -22,7 +26,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Comparator;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -142,6 +148,72 @@ class EmbeddedApiServerTest {
       assertThat(conn.client().pods().inNamespace("x").withName("p").get().getMetadata().getUid())
           .isEqualTo("aa-1");
     }
+  }
+
+  /**
+   * A watch opened before the dump is loaded (as an informer's is), the list, a get, the answers to
+   * a patch and an update and their MODIFIED events: each shows the dump's uid and
+   * creationTimestamp, so an informer's cache and a live read agree on which pods belong to which
+   * version and which version is newer.
+   */
+  @Test
+  void watchEventsListsAndUpdatesShowTheDumpsUidsAndCreationTimes() throws Exception {
+    Snapshot dump =
+        DumpReader.read(List.of(ARTICLE), InputStream.nullInputStream(), CLOCK.instant());
+    List<String> expected = new ArrayList<>();
+    for (ReplicaSet r : dump.replicaSets()) {
+      expected.add("ADDED " + r.name() + " " + r.uid() + " " + r.createdAt());
+    }
+    ReplicaSet edited = dump.replicaSets().get(0);
+    String now = edited.name() + " " + edited.uid() + " " + edited.createdAt();
+    expected.add("MODIFIED " + now); // a JSON patch
+    expected.add("MODIFIED " + now); // an update
+    List<String> events = new CopyOnWriteArrayList<>();
+
+    try (KubeConnection conn = api.connect("example")) {
+      var replicaSets = conn.client().apps().replicaSets().inNamespace("example");
+      Watch watch = replicaSets.watch(recorder(events));
+      try {
+        api.load(Path.of(ARTICLE));
+        var patched =
+            replicaSets
+                .withName(edited.name())
+                .edit(r -> new ReplicaSetBuilder(r).editMetadata().addToLabels("x", "y")
+                    .endMetadata().build());
+        patched.getMetadata().getLabels().put("x", "z");
+        var updated = replicaSets.resource(patched).update();
+        WatchControllerTest.await("9 events", () -> events.size() >= expected.size());
+
+        assertThat(List.of(patched, updated, replicaSets.withName(edited.name()).get()))
+            .extracting(r -> describe("ANSWER", r))
+            .containsOnly("ANSWER " + now);
+      } finally {
+        watch.close();
+      }
+      assertThat(events).containsExactlyInAnyOrderElementsOf(expected);
+      assertThat(replicaSets.list().getItems())
+          .extracting(r -> describe("ADDED", r))
+          .containsExactlyInAnyOrderElementsOf(expected.subList(0, dump.replicaSets().size()));
+    }
+  }
+
+  private static String describe(String action, io.fabric8.kubernetes.api.model.HasMetadata o) {
+    var meta = o.getMetadata();
+    return action + " " + meta.getName() + " " + meta.getUid() + " "
+        + Instant.parse(meta.getCreationTimestamp());
+  }
+
+  private static Watcher<io.fabric8.kubernetes.api.model.apps.ReplicaSet> recorder(
+      List<String> events) {
+    return new Watcher<>() {
+      @Override
+      public void eventReceived(Action action, io.fabric8.kubernetes.api.model.apps.ReplicaSet r) {
+        events.add(describe(action.name(), r));
+      }
+
+      @Override
+      public void onClose(WatcherException cause) {}
+    };
   }
 
   @Test
