@@ -80,6 +80,12 @@ public final class KubeConnection implements AutoCloseable {
     config.setConnectionTimeout((int) CONNECT_TIMEOUT.toMillis());
     config.setRequestRetryBackoffLimit(RETRIES);
     config.setRequestRetryBackoffInterval((int) FIRST_RETRY_DELAY.toMillis());
+    if (config.getMasterUrl() != null && config.getMasterUrl().startsWith("http://")) {
+      // Plain HTTP (the embedded server, a kubectl proxy): the JDK client would try an h2c
+      // upgrade first, which the mock server's HTTP/2 answered once with a frame larger than
+      // allowed ("exceeds MAX_FRAME_SIZE"). HTTPS negotiates HTTP/2 by ALPN and is unaffected.
+      config.setHttp2Disable(true);
+    }
     KubernetesClient client =
         new KubernetesClientBuilder()
             .withConfig(config)

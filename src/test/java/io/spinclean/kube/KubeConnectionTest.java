@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.client.Config;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -126,5 +128,19 @@ class KubeConnectionTest {
         .isTrue();
     assertThat(KubeConnection.configuredWithoutFile(Map.of("KUBERNETES_MASTER", "https://k:6443")))
         .isTrue();
+  }
+
+  @Test
+  void plainHttpServersAreSpokenToInHttp11WithoutAnH2cUpgrade() throws Exception {
+    try (EmbeddedApiServer server = EmbeddedApiServer.start()) {
+      Path kubeconfig = server.writeKubeconfig(dir.resolve("h2c"), "example");
+      try (KubeConnection conn = KubeConnection.open(kubeconfig.toString(), null)) {
+        conn.client().pods().inNamespace("example").list();
+      }
+      RecordedRequest list = server.mockServer().takeRequest(5, TimeUnit.SECONDS);
+      assertThat(list.getPath()).startsWith("/api/v1/namespaces/example/pods");
+      // without http2Disable the JDK client upgrades to h2c and the mock records "H2"
+      assertThat(list.getHttpVersion()).isEqualTo("HTTP/1.1");
+    }
   }
 }
