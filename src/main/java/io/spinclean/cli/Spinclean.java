@@ -2,7 +2,9 @@ package io.spinclean.cli;
 
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
 import picocli.CommandLine;
@@ -73,8 +75,8 @@ public final class Spinclean implements Runnable {
       Clock clock, Map<String, String> env) {
     CommandLine cli = new CommandLine(new Spinclean(out, err, in, clock));
     cli.setDefaultValueProvider(new EnvironmentDefaults(env));
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
+    cli.setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true));
+    cli.setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true));
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setParameterExceptionHandler(
         (ex, a) -> {

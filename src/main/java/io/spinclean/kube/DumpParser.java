@@ -277,7 +277,7 @@ final class DumpParser {
   static String summarize(String message, long line, long column) {
     message = message == null ? "" : message;
     List<String> explanation = new ArrayList<>();
-    for (String text : message.split("\n")) {
+    for (String text : message.split("\n", -1)) {
       if (!text.isBlank() && !text.startsWith(" ")) {
         explanation.add(text.strip());
       }

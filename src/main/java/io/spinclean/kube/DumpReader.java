@@ -56,6 +56,8 @@ public final class DumpReader {
   private DumpReader() {}
 
   /**
+   * Reads dump files into one snapshot.
+   *
    * @param sources paths, or {@code -} for {@code stdin} (at most once); at least one
    * @param stdin read only for {@code -}, and never closed
    * @param takenAt the snapshot's time: a dump does not say when it was taken, so the caller

@@ -19,7 +19,6 @@ import io.fabric8.mockwebserver.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -71,6 +70,8 @@ public final class EmbeddedApiServer implements AutoCloseable {
   }
 
   /**
+   * Starts the server on 127.0.0.1.
+   *
    * @param port 0 for a free port
    */
   public static EmbeddedApiServer start(int port) throws ApiException {
@@ -80,8 +81,8 @@ public final class EmbeddedApiServer implements AutoCloseable {
         new KubernetesMockServer(
             new Context(), new MockWebServer(), expectations, dispatcher, false);
     try {
-      server.init(InetAddress.getByName("127.0.0.1"), port);
-    } catch (UnknownHostException | RuntimeException e) {
+      server.init(InetAddress.getLoopbackAddress(), port);
+    } catch (RuntimeException e) {
       throw new ApiException(
           "cannot start the embedded API server on 127.0.0.1:" + port + " (" + e.getMessage() + ")",
           e);
@@ -124,6 +125,8 @@ public final class EmbeddedApiServer implements AutoCloseable {
   }
 
   /**
+   * Creates the objects of a dump (a kubectl List, JSON or YAML) in the server.
+   *
    * @param source the name used in error messages
    */
   public void load(InputStream dump, String source) throws InputException, ApiException {

@@ -85,7 +85,9 @@ final class EmbeddedDispatcher extends Dispatcher {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
     private final Set<WebSocket> watches = ConcurrentHashMap.newKeySet();
     private final AtomicInteger opened = new AtomicInteger();
-    // The mock handles a create on the calling thread, under its own lock.
+    // The mock handles a create on the calling thread, under its own lock. Per instance on
+    // purpose: each embedded server has its own dispatcher.
+    @SuppressWarnings("ThreadLocalUsage")
     private final ThreadLocal<Create> creating = new ThreadLocal<>();
 
     @Override

@@ -35,6 +35,8 @@ public final class EventRecorder {
   }
 
   /**
+   * Creates one Event about a ReplicaSet.
+   *
    * @param warning type Warning (a refusal, a failure), else Normal
    * @param reason CamelCase, e.g. {@code Deleted}
    * @throws ApiException the Event could not be created (e.g. no RBAC permission)

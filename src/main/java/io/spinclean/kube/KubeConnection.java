@@ -46,6 +46,8 @@ public final class KubeConnection implements AutoCloseable {
   }
 
   /**
+   * Connects as kubectl would with the same flags.
+   *
    * @param kubeconfig {@code --kubeconfig}, or null to look where kubectl looks
    * @param context {@code --context}, or null for the kubeconfig's current context
    * @throws ApiException no configuration found, the kubeconfig cannot be read, or the context is

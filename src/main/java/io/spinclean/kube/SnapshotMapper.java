@@ -27,7 +27,7 @@ import java.util.Set;
  *
  * <p>Missing maps and lists are empty; a missing namespace is {@code default} (kubectl's).
  *
- * @throws IllegalArgumentException from every method when a field cannot be understood; the message
+ * <p>Every method throws IllegalArgumentException when a field cannot be understood; the message
  *     names the field and the value (e.g. {@code metadata.creationTimestamp is not an RFC 3339
  *     time: "yesterday"}) and the caller adds where the object came from
  */

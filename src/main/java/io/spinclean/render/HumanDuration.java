@@ -22,7 +22,7 @@ final class HumanDuration {
     if (d.isNegative()) {
       return "future";
     }
-    long[] parts = split(d.getSeconds());
+    long[] parts = split(d.toSeconds());
     for (int i = 0; i < parts.length; i++) {
       if (parts[i] > 0) {
         String lead = parts[i] + UNITS[i];
@@ -36,7 +36,7 @@ final class HumanDuration {
 
   /** Every non-zero unit, e.g. {@code 1d5m} or {@code 0s}; sub-second parts are dropped. */
   static String exact(Duration d) {
-    long[] parts = split(Math.max(0, d.getSeconds()));
+    long[] parts = split(Math.max(0, d.toSeconds()));
     StringBuilder out = new StringBuilder();
     for (int i = 0; i < parts.length; i++) {
       if (parts[i] > 0) {

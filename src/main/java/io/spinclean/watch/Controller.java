@@ -259,7 +259,7 @@ public final class Controller {
     }
 
     boolean pending() {
-      return signature == null || signature.needsAction() && !signature.equals(reported);
+      return signature == null || (signature.needsAction() && !signature.equals(reported));
     }
   }
 }

@@ -113,7 +113,8 @@ public final class LogReporter implements Reporter {
   /** A JSON string literal (also used for text values with spaces). */
   static String quote(String v) {
     StringBuilder s = new StringBuilder("\"");
-    for (char c : v.toCharArray()) {
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
       switch (c) {
         case '"' -> s.append("\\\"");
         case '\\' -> s.append("\\\\");

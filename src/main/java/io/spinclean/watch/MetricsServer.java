@@ -31,6 +31,8 @@ public final class MetricsServer implements AutoCloseable {
   }
 
   /**
+   * Serves /metrics, /healthz and /readyz until closed.
+   *
    * @param port 0 for a free port (tests)
    * @throws IOException the port cannot be bound
    */

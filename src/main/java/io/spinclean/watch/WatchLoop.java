@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -28,6 +29,8 @@ public final class WatchLoop implements AutoCloseable {
   private final Set<ClusterKey> queue = new LinkedHashSet<>();
   private volatile boolean started;
   private volatile ClusterKey inProgress;
+  /** The periodic re-evaluation; kept so that it is not a fire-and-forget future. */
+  private volatile ScheduledFuture<?> ticking;
 
   /**
    * @param onError told about a bug in an evaluation; the loop goes on with the next key
@@ -47,7 +50,7 @@ public final class WatchLoop implements AutoCloseable {
     started = true;
     worker.execute(this::drain);
     long millis = tick.toMillis();
-    worker.scheduleWithFixedDelay(this::tick, millis, millis, TimeUnit.MILLISECONDS);
+    ticking = worker.scheduleWithFixedDelay(this::tick, millis, millis, TimeUnit.MILLISECONDS);
   }
 
   /** An informer event touched {@code key}. Any thread; never blocks on an evaluation. */
@@ -60,7 +63,12 @@ public final class WatchLoop implements AutoCloseable {
   }
 
   private void tick() {
-    enqueue(controller.pending());
+    // An exception escaping here would cancel every later tick, silently: report it instead.
+    try {
+      enqueue(controller.pending());
+    } catch (RuntimeException e) {
+      onError.accept(e);
+    }
   }
 
   private void enqueue(Set<ClusterKey> keys) {
@@ -110,6 +118,10 @@ public final class WatchLoop implements AutoCloseable {
    * @return true when nothing was left running
    */
   public boolean stop(Duration grace) {
+    ScheduledFuture<?> t = ticking;
+    if (t != null) {
+      t.cancel(false);
+    }
     worker.shutdown();
     synchronized (queue) {
       queue.clear();

@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -50,8 +51,8 @@ class CliConventionsTest {
     Run run = Run.of("plan", "-f", ARTICLE, "-o", "spinnaker");
 
     assertThat(run.exitCode()).isZero();
-    String[] lines = run.out().split("\n");
-    assertThat(lines[lines.length - 1]).startsWith("SPINNAKER_CONFIG_JSON={")
+    List<String> lines = run.out().lines().toList();
+    assertThat(lines.get(lines.size() - 1)).startsWith("SPINNAKER_CONFIG_JSON={")
         .contains("\"spincleanDeletedCount\":4");
     assertThat(run.out().split("SPINNAKER_CONFIG_JSON=", -1)).hasSize(2);
   }

@@ -8,6 +8,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -85,7 +86,7 @@ class WatchCliTest {
   @Test
   void dryRunLogsAndNotifiesWhatItWouldDeleteAndDeletesNothing() throws Exception {
     List<String> hooks = new CopyOnWriteArrayList<>();
-    HttpServer hook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    HttpServer hook = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     hook.createContext("/", ex -> {
       hooks.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
       ex.sendResponseHeaders(200, -1);

@@ -121,7 +121,7 @@ final class RbacProxy implements AutoCloseable {
       // Read the whole body first: closing a socket with unread bytes would reset it, and the
       // client would see that instead of the 403.
       byte[] body = request.readBody(in);
-      String[] line = request.startLine().split(" ");
+      String[] line = request.startLine().split(" ", -1);
       String method = line[0];
       URI uri = URI.create(line[1]);
       String requestLine = method + " " + uri;
@@ -165,7 +165,7 @@ final class RbacProxy implements AutoCloseable {
       if (response == null) {
         throw new IOException("the API server closed the connection without an answer");
       }
-      int status = Integer.parseInt(response.startLine().split(" ")[1]);
+      int status = Integer.parseInt(response.startLine().split(" ", -1)[1]);
       calls.add(new Call(access, true, status, requestLine));
       HttpHead back = status == 101 ? response
           : response.without(Set.of("connection", "keep-alive")).with("Connection", "close");

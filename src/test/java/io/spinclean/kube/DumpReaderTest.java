@@ -161,8 +161,8 @@ class DumpReaderTest {
 
     assertThat(names(s.pods())).containsExactly("p1");
     assertThat(s.services())
-        .containsExactly(new Service("default", "s1", Map.of("a", "b")))
-        .as("a missing namespace is kubectl's default");
+        .as("a missing namespace is kubectl's default")
+        .containsExactly(new Service("default", "s1", Map.of("a", "b")));
   }
 
   @Test

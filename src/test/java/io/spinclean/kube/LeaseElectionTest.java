@@ -25,7 +25,7 @@ class LeaseElectionTest {
   static final LeaseElection.Timing FAST = new LeaseElection.Timing(
       Duration.ofMillis(1500), Duration.ofMillis(1000), Duration.ofMillis(200));
   static final Duration SETTLE = Duration.ofMillis(300);
-  static final Duration SLOW_SETTLE = Duration.ofMillis(2000);
+  static final Duration SLOW_SETTLE = Duration.ofSeconds(2);
 
   final Clock clock = Clock.systemUTC();
   EmbeddedApiServer server;

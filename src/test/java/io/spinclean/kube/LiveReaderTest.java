@@ -61,7 +61,7 @@ class LiveReaderTest {
             responses,
             new KubernetesMixedDispatcher(responses),
             https);
-    mock.init(InetAddress.getByName("127.0.0.1"), 0);
+    mock.init(InetAddress.getLoopbackAddress(), 0);
     return mock;
   }
 
@@ -377,7 +377,7 @@ class LiveReaderTest {
   @Test
   void anUnreachableServer() throws Exception {
     int port;
-    try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+    try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = free.getLocalPort();
     }
     try (KubeConnection nowhere = connect("http://127.0.0.1:" + port)) {

@@ -102,8 +102,6 @@ class SigtermTest {
         .andReturn(200, "{\"kind\":\"Status\",\"status\":\"Success\"}").once();
   }
 
-  private final List<RecordedRequest> later = new ArrayList<>();
-
   private void awaitDelete(String name) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (System.nanoTime() < deadline) {

@@ -62,7 +62,7 @@ public final class BenchServer {
     KubernetesMockServer server =
         new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher,
             false);
-    server.init(InetAddress.getByName("127.0.0.1"), 0);
+    server.init(InetAddress.getLoopbackAddress(), 0);
     long start = System.nanoTime();
     dispatcher.create("/api/v1/namespaces",
         "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"" + ns + "\"}}");
@@ -200,7 +200,7 @@ public final class BenchServer {
       if (q < 0) {
         return query;
       }
-      for (String pair : path.substring(q + 1).split("&")) {
+      for (String pair : path.substring(q + 1).split("&", -1)) {
         int eq = pair.indexOf('=');
         String key = eq < 0 ? pair : pair.substring(0, eq);
         String value = eq < 0 ? "" : pair.substring(eq + 1);

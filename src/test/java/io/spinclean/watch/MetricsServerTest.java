@@ -41,7 +41,7 @@ class MetricsServerTest {
           .contains("spinclean_last_evaluation_timestamp_seconds 0.000\n")
           .contains("spinclean_leader 1\n");
       // every sample line is "name{labels} value" after its HELP and TYPE
-      for (String line : r.body().split("\n")) {
+      for (String line : r.body().lines().toList()) {
         assertThat(line)
             .matches("# (HELP|TYPE) spinclean_\\w+ .+|spinclean_\\w+(\\{.*\\})? [0-9.]+");
       }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -27,7 +28,7 @@ class WebhookNotifierTest {
   /** An endpoint that fails {@code failures} times with {@code code}, then answers 200. */
   URI endpoint(int failures, int code) throws IOException {
     AtomicInteger calls = new AtomicInteger();
-    endpoint = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    endpoint = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     endpoint.createContext("/hook", ex -> {
       bodies.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
       ex.sendResponseHeaders(calls.incrementAndGet() <= failures ? code : 200, -1);

@@ -39,7 +39,7 @@ public final class LoadBalancers {
     }
     List<String> services = new ArrayList<>();
     for (String entry : entries) {
-      String[] parts = entry.strip().split("\\s+");
+      String[] parts = entry.strip().split("\\s+", -1);
       if (parts.length != 2 || parts[0].isEmpty()) {
         return Parsed.bad(
             "has an entry that is not \"<kind> <name>\": \"" + abbreviate(entry) + "\"");
