@@ -1,0 +1,72 @@
+package io.spinclean.kube;
+
+import static io.spinclean.kube.WatchControllerTest.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.spinclean.core.Snapshot;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The informer caches as snapshots: a namespace is mapped once per change, not once per cluster
+ * evaluated, and a change is always seen by the next snapshot.
+ */
+class ClusterWatchTest {
+  EmbeddedApiServer server;
+  KubeConnection admin;
+
+  @BeforeEach
+  void start() throws Exception {
+    server = EmbeddedApiServer.start();
+    try (InputStream in = Files.newInputStream(Path.of("examples/article.json"))) {
+      server.load(in, "examples/article.json");
+    }
+    admin = server.connect("example");
+  }
+
+  @AfterEach
+  void stop() {
+    admin.close();
+    server.close();
+  }
+
+  @Test
+  void aNamespaceIsMappedOncePerChangeAndEveryChangeIsSeen() throws Exception {
+    try (ClusterWatch watch = ClusterWatch.start(admin, Scope.of("example"), Clock.systemUTC(),
+        key -> { })) {
+      await("the article's 7 ReplicaSets listed",
+          () -> snapshot(watch).replicaSets().size() == 7);
+      Snapshot first = snapshot(watch);
+      Snapshot again = snapshot(watch);
+      // nothing changed: the same mapped objects, a new time
+      assertThat(again.pods()).hasSameSizeAs(first.pods());
+      for (int i = 0; i < first.pods().size(); i++) {
+        assertThat(again.pods().get(i)).isSameAs(first.pods().get(i));
+      }
+      assertThat(again.takenAt()).isAfterOrEqualTo(first.takenAt());
+
+      admin.client().pods().inNamespace("example").withName("webapp-v002-k2j8w").edit(p -> {
+        p.getMetadata().setLabels(Map.of("changed", "yes"));
+        return p;
+      });
+      await("the change in the next snapshot", () -> snapshot(watch).pods().stream()
+          .anyMatch(p -> p.labels().equals(Map.of("changed", "yes"))));
+      assertThat(snapshot(watch).pods()).doesNotContainAnyElementsOf(first.pods().stream()
+          .filter(p -> p.name().equals("webapp-v002-k2j8w")).toList());
+    }
+  }
+
+  private static Snapshot snapshot(ClusterWatch watch) {
+    try {
+      return watch.snapshot("example");
+    } catch (ApiException e) {
+      throw new AssertionError(e);
+    }
+  }
+}
