@@ -110,7 +110,10 @@ public final class ClusterWatch implements AutoCloseable {
 
   private <T extends HasMetadata> SharedIndexInformer<T> start(String resource, String ns,
       Informable<T> informable, ResourceEventHandler<T> handler) throws ApiException {
-    SharedIndexInformer<T> informer = informable.runnableInformer(0);
+    // Paged like plan's reads (LiveReader.PAGE_SIZE): one 50,000-pod answer held at once was
+    // what ran the controller out of memory at 1Gi (docs/controller.md, Sizing).
+    SharedIndexInformer<T> informer =
+        informable.withLimit(LiveReader.PAGE_SIZE).runnableInformer(0);
     informer.addEventHandler(handler);
     informer.exceptionHandler(ClusterWatch::retry);
     try {

@@ -3,12 +3,16 @@ package io.spinclean.kube;
 import static io.spinclean.kube.WatchControllerTest.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.spinclean.core.Snapshot;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -60,6 +64,24 @@ class ClusterWatchTest {
       assertThat(snapshot(watch).pods()).doesNotContainAnyElementsOf(first.pods().stream()
           .filter(p -> p.name().equals("webapp-v002-k2j8w")).toList());
     }
+  }
+
+  @Test
+  void informersListInPagesThenWatch() throws Exception {
+    List<String> gets = new ArrayList<>();
+    try (ClusterWatch watch = ClusterWatch.start(admin, Scope.of("example"), Clock.systemUTC(),
+        key -> { })) {
+      assertThat(watch.watching()).isTrue();
+      for (RecordedRequest r; (r = server.mockServer().takeRequest(1, TimeUnit.SECONDS)) != null;) {
+        if (r.getMethod().equals("GET")) {
+          gets.add(r.getPath());
+        }
+      }
+    }
+    assertThat(gets).contains(
+        "/apis/apps/v1/namespaces/example/replicasets?limit=500",
+        "/api/v1/namespaces/example/pods?limit=500",
+        "/api/v1/namespaces/example/services?limit=500");
   }
 
   private static Snapshot snapshot(ClusterWatch watch) {

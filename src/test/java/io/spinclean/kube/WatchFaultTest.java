@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.spinclean.core.Policy;
 import io.spinclean.watch.Metrics;
 import io.spinclean.watch.WatchSettings;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -76,7 +78,7 @@ class WatchFaultTest {
     String rs = "/apis/apps/v1/namespaces/example/replicasets";
     String pods = "/api/v1/namespaces/example/pods";
     String services = "/api/v1/namespaces/example/services";
-    mock.expect().get().withPath(pods + "?resourceVersion=0")
+    mock.expect().get().withPath(pods + "?limit=500") // the informer's first page
         .andReturn(503, status(503, "ServiceUnavailable")).once();
     mock.expect().get().withPath(watchPath(rs, rv)).andReturn(410, status(410, "Gone")).once();
     mock.expect().get().withPath(watchPath(pods, rv))
@@ -101,6 +103,12 @@ class WatchFaultTest {
     }
     assertThat(exists("webapp-v001")).isTrue();
     assertThat(metrics.deletions()).isEqualTo(5);
+    int podLists = 0;
+    for (RecordedRequest r; (r = mock.takeRequest(1, TimeUnit.MILLISECONDS)) != null;) {
+      podLists += r.getPath().equals(pods + "?limit=500") ? 1 : 0;
+    }
+    // at least the 503 and its retry (relists after the watch faults add more)
+    assertThat(podLists).as("pod lists").isGreaterThanOrEqualTo(2);
   }
 
   /**
