@@ -1,5 +1,6 @@
 package io.spinclean.cli;
 
+import io.spinclean.render.SpinnakerOutput;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.OutputStreamWriter;
@@ -80,8 +81,14 @@ public final class Spinclean implements Runnable {
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setParameterExceptionHandler(
         (ex, a) -> {
-          err.println("spinclean: " + ex.getMessage());
           CommandLine sub = ex.getCommandLine();
+          if (asksForSpinnakerOutput(args, env)) {
+            // the stage's outputs say why it failed, as for every other error
+            err.println("spinclean: " + SpinnakerOutput.neutralise(ex.getMessage()));
+            out.print(SpinnakerOutput.error(ex.getMessage(), ExitCode.USAGE));
+          } else {
+            err.println("spinclean: " + ex.getMessage());
+          }
           err.println("See '" + sub.getCommandSpec().qualifiedName() + " --help'.");
           return ExitCode.USAGE;
         });
@@ -96,5 +103,24 @@ public final class Spinclean implements Runnable {
           return ExitCode.COULD_NOT_RUN;
         });
     return cli.execute(args);
+  }
+
+  /**
+   * Whether the command line asks for {@code -o spinnaker}, read from the raw arguments: a usage
+   * error means picocli could not parse them, yet a Run Job stage still needs its outputs line.
+   */
+  static boolean asksForSpinnakerOutput(String[] args, Map<String, String> env) {
+    String value = env.get("SPINCLEAN_OUTPUT");
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if ((a.equals("-o") || a.equals("--output")) && i + 1 < args.length) {
+        value = args[++i];
+      } else if (a.startsWith("--output=")) {
+        value = a.substring("--output=".length());
+      } else if (a.startsWith("-o") && !a.startsWith("--")) {
+        value = a.substring(2).replaceFirst("^=", "");
+      }
+    }
+    return value != null && value.equalsIgnoreCase("spinnaker");
   }
 }

@@ -67,6 +67,28 @@ class CliConventionsTest {
   }
 
   @ParameterizedTest
+  @ValueSource(strings = {"-o spinnaker", "--output=spinnaker", "-ospinnaker", "-o=SPINNAKER"})
+  void spinnakerOutputReportsAUsageErrorAsAnOutputToo(String output) {
+    List<String> args = new java.util.ArrayList<>(List.of("apply", "--keep-previous", "many"));
+    args.addAll(List.of(output.split(" ", -1)));
+    Run run = Run.of(args.toArray(String[]::new));
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.out()).startsWith("SPINNAKER_CONFIG_JSON={")
+        .contains("\"spincleanVerdict\":\"ERROR\"").contains("--keep-previous")
+        .contains("\"spincleanExitCode\":2");
+    assertThat(run.err()).contains("See 'spinclean apply --help'.");
+  }
+
+  @Test
+  void aUsageErrorWithoutSpinnakerOutputPrintsNothingOnStdout() {
+    Run run = Run.of("apply", "--keep-previous", "many", "-o", "json");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.out()).isEmpty();
+  }
+
+  @ParameterizedTest
   @ValueSource(strings = {"bash", "zsh"})
   void completionScriptsNameEveryCommand(String shell) {
     Run run = Run.of("completion", shell);
