@@ -2,14 +2,14 @@ package io.spinclean.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.spinclean.kube.ArticleServer;
 import io.spinclean.kube.EmbeddedApiServer;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -18,22 +18,14 @@ import tools.jackson.databind.json.JsonMapper;
  * user does it: with a kubeconfig file.
  */
 class LiveCliTest {
-  @TempDir Path tmp;
+  @RegisterExtension final ArticleServer article = new ArticleServer();
   EmbeddedApiServer server;
   String kubeconfig;
 
   @BeforeEach
-  void start() throws Exception {
-    server = EmbeddedApiServer.start();
-    try (InputStream in = Files.newInputStream(Path.of("examples/article.json"))) {
-      server.load(in, "examples/article.json");
-    }
-    kubeconfig = server.writeKubeconfig(tmp.resolve("config"), "example").toString();
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
+  void start() {
+    server = article.server();
+    kubeconfig = article.kubeconfig();
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.spinclean.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.spinclean.kube.ArticleServer;
 import io.spinclean.kube.EmbeddedApiServer;
 import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayInputStream;
@@ -17,31 +18,22 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** {@code spinclean watch} through the command line, on a wall clock, for a few seconds. */
 class WatchCliTest {
-  @TempDir Path tmp;
+  @RegisterExtension final ArticleServer article = new ArticleServer();
   EmbeddedApiServer server;
   String kubeconfig;
 
   @BeforeEach
-  void start() throws Exception {
-    server = EmbeddedApiServer.start();
-    try (InputStream in = Files.newInputStream(Path.of("examples/article.json"))) {
-      server.load(in, "examples/article.json");
-    }
-    kubeconfig = server.writeKubeconfig(tmp.resolve("config"), "example").toString();
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
+  void start() {
+    server = article.server();
+    kubeconfig = article.kubeconfig();
   }
 
   static Run watch(String... args) {

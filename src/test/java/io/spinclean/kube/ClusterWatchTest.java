@@ -16,33 +16,18 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The informer caches as snapshots: a namespace is mapped once per change, not once per cluster
  * evaluated, and a change is always seen by the next snapshot.
  */
 class ClusterWatchTest {
-  EmbeddedApiServer server;
-  KubeConnection admin;
-
-  @BeforeEach
-  void start() throws Exception {
-    server = EmbeddedApiServer.start();
-    try (InputStream in = Files.newInputStream(Path.of("examples/article.json"))) {
-      server.load(in, "examples/article.json");
-    }
-    admin = server.connect("example");
-  }
-
-  @AfterEach
-  void stop() {
-    admin.close();
-    server.close();
-  }
+  @RegisterExtension final ArticleServer article = new ArticleServer();
 
   @Test
   void aNamespaceIsMappedOncePerChangeAndEveryChangeIsSeen() throws Exception {
-    try (ClusterWatch watch = ClusterWatch.start(admin, Scope.of("example"), Clock.systemUTC(),
+    try (ClusterWatch watch = ClusterWatch.start(article.admin(), Scope.of("example"), Clock.systemUTC(),
         key -> { })) {
       await("the article's 7 ReplicaSets listed",
           () -> snapshot(watch).replicaSets().size() == 7);
@@ -55,7 +40,7 @@ class ClusterWatchTest {
       }
       assertThat(again.takenAt()).isAfterOrEqualTo(first.takenAt());
 
-      admin.client().pods().inNamespace("example").withName("webapp-v002-k2j8w").edit(p -> {
+      article.admin().client().pods().inNamespace("example").withName("webapp-v002-k2j8w").edit(p -> {
         p.getMetadata().setLabels(Map.of("changed", "yes"));
         return p;
       });
@@ -69,10 +54,10 @@ class ClusterWatchTest {
   @Test
   void informersListInPagesThenWatch() throws Exception {
     List<String> gets = new ArrayList<>();
-    try (ClusterWatch watch = ClusterWatch.start(admin, Scope.of("example"), Clock.systemUTC(),
+    try (ClusterWatch watch = ClusterWatch.start(article.admin(), Scope.of("example"), Clock.systemUTC(),
         key -> { })) {
       assertThat(watch.watching()).isTrue();
-      for (RecordedRequest r; (r = server.mockServer().takeRequest(1, TimeUnit.SECONDS)) != null;) {
+      for (RecordedRequest r; (r = article.mock().takeRequest(1, TimeUnit.SECONDS)) != null;) {
         if (r.getMethod().equals("GET")) {
           gets.add(r.getPath());
         }

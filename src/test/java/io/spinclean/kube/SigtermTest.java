@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -26,35 +27,12 @@ import org.junit.jupiter.api.io.TempDir;
 class SigtermTest {
   static final String RS = "/apis/apps/v1/namespaces/example/replicasets/";
 
-  @TempDir Path tmp;
-  EmbeddedApiServer server;
-  KubeConnection admin;
-  String kubeconfig;
-
-  @BeforeEach
-  void start() throws Exception {
-    server = EmbeddedApiServer.start();
-    try (InputStream in = Files.newInputStream(Path.of("examples/article.json"))) {
-      server.load(in, "examples/article.json");
-    }
-    admin = server.connect("example");
-    kubeconfig = server.writeKubeconfig(tmp.resolve("config"), "example").toString();
-  }
-
-  @AfterEach
-  void stop() {
-    admin.close();
-    server.close();
-  }
-
-  boolean exists(String name) {
-    return admin.client().apps().replicaSets().inNamespace("example").withName(name).get() != null;
-  }
+  @RegisterExtension final ArticleServer article = new ArticleServer();
 
   @Test
   void applyReportsTheDeletionsItDidNotStartAndSendsNoMore() throws Exception {
     slowDelete("stream-consumer-v003"); // the first of the plan's four deletions
-    Spawned p = spawn("apply", "--kubeconfig", kubeconfig);
+    Spawned p = spawn("apply", "--kubeconfig", article.kubeconfig());
     awaitDelete("stream-consumer-v003");
     sigterm(p.process);
 
@@ -63,16 +41,16 @@ class SigtermTest {
     assertThat(p.process.exitValue()).as(out).isEqualTo(143);
     assertThat(out).contains("not attempted: spinclean is stopping")
         .contains("webapp-v002").contains("workers-v005").contains("workers-v006");
-    assertThat(exists("webapp-v002")).isTrue();
-    assertThat(exists("workers-v005")).isTrue();
-    assertThat(exists("workers-v006")).isTrue();
+    assertThat(article.exists("webapp-v002")).isTrue();
+    assertThat(article.exists("workers-v005")).isTrue();
+    assertThat(article.exists("workers-v006")).isTrue();
     assertThat(deletesAfterTheSlowOne()).isEmpty();
   }
 
   @Test
   void watchLogsTheDeletionsItDidNotStartAndStopsCleanly() throws Exception {
     slowDelete("workers-v005"); // workers plans workers-v005, then workers-v006
-    Spawned p = spawn("watch", "--kubeconfig", kubeconfig, "--application", "workers",
+    Spawned p = spawn("watch", "--kubeconfig", article.kubeconfig(), "--application", "workers",
         "--settle", "200ms", "--confirmations", "1", "--metrics-port", "0",
         "--leader-elect=false");
     awaitDelete("workers-v005");
@@ -84,7 +62,7 @@ class SigtermTest {
     assertThat(out).containsPattern("workers-v005.*outcome=DELETED")
         .containsPattern("workers-v006.*outcome=NOT_ATTEMPTED")
         .contains("stopped: no evaluation was left running");
-    assertThat(exists("workers-v006")).isTrue();
+    assertThat(article.exists("workers-v006")).isTrue();
     assertThat(deletesAfterTheSlowOne()).isEmpty();
   }
 
@@ -98,14 +76,14 @@ class SigtermTest {
 
   /** Answers the DELETE of {@code name} after 2 s (as if it were deleted), once. */
   private void slowDelete(String name) {
-    server.mockServer().expect().delete().delay(2, TimeUnit.SECONDS).withPath(RS + name)
+    article.mock().expect().delete().delay(2, TimeUnit.SECONDS).withPath(RS + name)
         .andReturn(200, "{\"kind\":\"Status\",\"status\":\"Success\"}").once();
   }
 
   private void awaitDelete(String name) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (System.nanoTime() < deadline) {
-      RecordedRequest r = server.mockServer().takeRequest(100, TimeUnit.MILLISECONDS);
+      RecordedRequest r = article.mock().takeRequest(100, TimeUnit.MILLISECONDS);
       if (r != null && r.getMethod().equals("DELETE") && r.getPath().equals(RS + name)) {
         return;
       }
@@ -115,7 +93,7 @@ class SigtermTest {
 
   private List<String> deletesAfterTheSlowOne() throws InterruptedException {
     List<String> deletes = new ArrayList<>();
-    for (RecordedRequest r; (r = server.mockServer().takeRequest(1, TimeUnit.MILLISECONDS)) != null;) {
+    for (RecordedRequest r; (r = article.mock().takeRequest(1, TimeUnit.MILLISECONDS)) != null;) {
       if (r.getMethod().equals("DELETE")) {
         deletes.add(r.getPath());
       }

@@ -24,9 +24,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code spinclean watch} against the embedded API server with the article's three failed
@@ -39,6 +39,7 @@ class WatchControllerTest {
       "stream-consumer-v004", "workers-v005", "workers-v006", "workers-v007");
 
   final Clock clock = Clock.systemUTC();
+  @RegisterExtension final ArticleServer article = new ArticleServer();
   EmbeddedApiServer server;
   KubeConnection admin;
   Set<String> planned;
@@ -47,22 +48,14 @@ class WatchControllerTest {
 
   @BeforeEach
   void start() throws Exception {
-    server = EmbeddedApiServer.start();
-    try (InputStream in = Files.newInputStream(Path.of("examples/article.json"))) {
-      server.load(in, "examples/article.json");
-    }
-    admin = server.connect("example");
+    server = article.server();
+    admin = article.admin();
     Plan plan = new Planner(Policy.DEFAULT).plan(admin.read(Scope.of("example"), clock));
     planned = plan.deletions().stream().map(d -> d.version().name())
         .collect(Collectors.toCollection(TreeSet::new));
     assertThat(planned).hasSize(4);
   }
 
-  @AfterEach
-  void stop() {
-    admin.close();
-    server.close();
-  }
 
   Watcher watch(KubeConnection conn, boolean dryRun, List<Seen> seen, BooleanSupplier leader)
       throws ApiException {
@@ -73,9 +66,9 @@ class WatchControllerTest {
   }
 
   Set<String> replicaSets() {
-    return admin.client().apps().replicaSets().inNamespace("example").list().getItems().stream()
-        .map(rs -> rs.getMetadata().getName()).collect(Collectors.toCollection(TreeSet::new));
+    return article.replicaSets();
   }
+
 
   static void await(String what, BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();

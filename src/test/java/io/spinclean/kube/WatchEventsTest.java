@@ -17,30 +17,23 @@ import java.time.Duration;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The Events a user reads in {@code kubectl describe rs}. */
 class WatchEventsTest {
   final Clock clock = Clock.systemUTC();
+  @RegisterExtension final ArticleServer article = new ArticleServer();
   EmbeddedApiServer server;
   KubeConnection conn;
 
   @BeforeEach
   void start() throws Exception {
-    server = EmbeddedApiServer.start();
-    try (InputStream in = Files.newInputStream(Path.of("examples/article.json"))) {
-      server.load(in, "examples/article.json");
-    }
-    conn = server.connect("example");
+    server = article.server();
+    conn = article.admin();
   }
 
-  @AfterEach
-  void stop() {
-    conn.close();
-    server.close();
-  }
 
   List<Event> events() {
     return conn.client().v1().events().inNamespace("example").list().getItems();

@@ -21,9 +21,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * API faults while watching: a list that fails with 503, a watch answered 410 Gone, watches that
@@ -36,23 +36,16 @@ import org.junit.jupiter.api.Test;
  */
 class WatchFaultTest {
   final Clock clock = Clock.systemUTC();
+  @RegisterExtension final ArticleServer article = new ArticleServer();
   EmbeddedApiServer server;
   KubeConnection admin;
 
   @BeforeEach
   void start() throws Exception {
-    server = EmbeddedApiServer.start();
-    try (InputStream in = Files.newInputStream(Path.of("examples/article.json"))) {
-      server.load(in, "examples/article.json");
-    }
-    admin = server.connect("example");
+    server = article.server();
+    admin = article.admin();
   }
 
-  @AfterEach
-  void stop() {
-    admin.close();
-    server.close();
-  }
 
   static Status status(int code, String reason) {
     return new StatusBuilder().withStatus("Failure").withCode(code).withReason(reason)
@@ -66,7 +59,7 @@ class WatchFaultTest {
   }
 
   boolean exists(String name) {
-    return admin.client().apps().replicaSets().inNamespace("example").withName(name).get() != null;
+    return article.exists(name);
   }
 
   @Test

@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * SIGTERM while the controller deletes a cluster's versions (stop() is what the shutdown hook
@@ -34,40 +35,20 @@ class WatchStopTest {
   static final String RS = "/apis/apps/v1/namespaces/example/replicasets/";
 
   final Clock clock = Clock.systemUTC();
-  EmbeddedApiServer server;
-  KubeConnection admin;
-
-  @BeforeEach
-  void start() throws Exception {
-    server = EmbeddedApiServer.start();
-    try (InputStream in = Files.newInputStream(Path.of("examples/article.json"))) {
-      server.load(in, "examples/article.json");
-    }
-    admin = server.connect("example");
-  }
-
-  @AfterEach
-  void stop() {
-    admin.close();
-    server.close();
-  }
-
-  boolean exists(String name) {
-    return admin.client().apps().replicaSets().inNamespace("example").withName(name).get() != null;
-  }
+  @RegisterExtension final ArticleServer article = new ArticleServer();
 
   @Test
   void aStopDuringABatchFinishesTheDeleteInFlightAndReportsTheRestNotAttempted()
       throws Exception {
     // workers plans workers-v005 then workers-v006; the first delete is answered slowly
-    server.mockServer().expect().delete().delay(1500, TimeUnit.MILLISECONDS)
+    article.mock().expect().delete().delay(1500, TimeUnit.MILLISECONDS)
         .withPath(RS + "workers-v005").andReturn(200, "{\"kind\":\"Status\",\"status\":"
             + "\"Success\"}").once();
     WatchSettings settings = new WatchSettings(Policy.DEFAULT.withClusters(Set.of("replicaSet workers")),
         Duration.ofMillis(200), 1, false, OptionalInt.empty(), Duration.ofMillis(100));
     List<Decision> seen = new CopyOnWriteArrayList<>();
     boolean finished;
-    try (KubeConnection conn = server.connect("example")) {
+    try (KubeConnection conn = article.server().connect("example")) {
       Watcher w = Watcher.start(conn, Scope.of("example"), settings, clock, new Metrics(),
           seen::add, () -> true, e -> { throw e; });
       awaitDelete("workers-v005");
@@ -81,15 +62,15 @@ class WatchStopTest {
         .extracting(DeletionResult::name, DeletionResult::outcome, DeletionResult::detail)
         .containsExactly(tuple("workers-v005", Outcome.DELETED, ""),
             tuple("workers-v006", Outcome.NOT_ATTEMPTED, "not attempted: spinclean is stopping"));
-    assertThat(exists("workers-v006")).isTrue();
-    assertThat(exists("workers-v007")).isTrue();
+    assertThat(article.exists("workers-v006")).isTrue();
+    assertThat(article.exists("workers-v007")).isTrue();
   }
 
   /** Waits until the mock has received the DELETE of {@code name} (its answer is delayed). */
   private void awaitDelete(String name) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
     while (System.nanoTime() < deadline) {
-      RecordedRequest r = server.mockServer().takeRequest(100, TimeUnit.MILLISECONDS);
+      RecordedRequest r = article.mock().takeRequest(100, TimeUnit.MILLISECONDS);
       if (r != null && r.getMethod().equals("DELETE") && r.getPath().equals(RS + name)) {
         return;
       }
