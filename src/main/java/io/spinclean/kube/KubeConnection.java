@@ -1,20 +1,29 @@
 package io.spinclean.kube;
 
 import io.fabric8.kubernetes.api.model.NamedContext;
+import io.fabric8.kubernetes.api.model.PodList;
+import io.fabric8.kubernetes.api.model.ServiceList;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetList;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.spinclean.core.Snapshot;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
 import tools.jackson.core.JacksonException;
 
 /**
@@ -36,6 +45,13 @@ public final class KubeConnection implements AutoCloseable {
   public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
   public static final int RETRIES = 3;
   static final Duration FIRST_RETRY_DELAY = Duration.ofMillis(250);
+
+  /** Set by {@link #prepare}: the serializer its thread warms, used by every later client. */
+  private static volatile KubernetesSerialization prepared;
+
+  /** Holds the JDK's default trust anchors, which the JDK itself caches only weakly. */
+  @SuppressWarnings("unused")
+  private static volatile TrustManager[] preparedTrust;
 
   private final KubernetesClient client;
   private final String defaultNamespace;
@@ -76,6 +92,40 @@ public final class KubeConnection implements AutoCloseable {
     return create(config);
   }
 
+  /**
+   * Starts, on a background thread, the one-time set-up that a short-lived process otherwise does
+   * on its critical path when it opens its first connection: fabric8's global serializer and its
+   * registry of every API kind (used to read the kubeconfig), the JDK's default trust anchors, and
+   * the JSON deserializers of the three lists {@code plan} reads (Jackson introspects the whole Pod
+   * model for them). Meanwhile the main thread parses the command line and reads the kubeconfig;
+   * on two cores that overlaps ~0.3-0.5 s of a cold start (docs/performance.md, "Cold start").
+   * Only a speed-up: it changes no result, and whatever fails in it is done, and reported, again
+   * by the connection itself.
+   */
+  public static void prepare() {
+    KubernetesSerialization serialization = new KubernetesSerialization();
+    prepared = serialization;
+    Thread thread = new Thread(() -> warmUp(serialization), "spinclean-prepare");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private static void warmUp(KubernetesSerialization serialization) {
+    try {
+      Serialization.unmarshal(
+          "apiVersion: v1\nkind: Config\n", io.fabric8.kubernetes.api.model.Config.class);
+      TrustManagerFactory trust =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trust.init((KeyStore) null);
+      preparedTrust = trust.getTrustManagers();
+      serialization.unmarshal("{}", ReplicaSetList.class);
+      serialization.unmarshal("{}", PodList.class);
+      serialization.unmarshal("{}", ServiceList.class);
+    } catch (RuntimeException | GeneralSecurityException e) {
+      // nothing lost: the connection does this work itself and reports what goes wrong
+    }
+  }
+
   /** Tunes timeouts and retries and builds the client with the JDK's HTTP client. */
   static KubeConnection create(Config config) {
     config.setRequestTimeout((int) REQUEST_TIMEOUT.toMillis());
@@ -88,11 +138,15 @@ public final class KubeConnection implements AutoCloseable {
       // allowed ("exceeds MAX_FRAME_SIZE"). HTTPS negotiates HTTP/2 by ALPN and is unaffected.
       config.setHttp2Disable(true);
     }
-    KubernetesClient client =
+    KubernetesClientBuilder builder =
         new KubernetesClientBuilder()
             .withConfig(config)
-            .withHttpClientFactory(new JdkHttpClientFactory())
-            .build();
+            .withHttpClientFactory(new JdkHttpClientFactory());
+    KubernetesSerialization serialization = prepared;
+    if (serialization != null) {
+      builder.withKubernetesSerialization(serialization);
+    }
+    KubernetesClient client = builder.build();
     String ns = config.getNamespace();
     return new KubeConnection(client, ns == null || ns.isBlank() ? "default" : ns);
   }
