@@ -18,12 +18,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code spinclean apply}: prints the plan, then deletes what a fresh plan still agrees with. Does
@@ -60,25 +60,28 @@ final class ApplyCommand implements Callable<Integer> {
       names = {"-o", "--output"},
       paramLabel = "FORMAT",
       defaultValue = "table",
-      description = "table (default), json, or spinnaker (the report plus one"
-          + " SPINNAKER_CONFIG_JSON line for a Run Job stage).")
+      description =
+          "table (default), json, or spinnaker (the report plus one"
+              + " SPINNAKER_CONFIG_JSON line for a Run Job stage).")
   OutputFormat output;
 
   @Option(
       names = "--drain",
       paramLabel = "DURATION",
       converter = GoDuration.class,
-      description = "Before deleting a version whose pods still carry a Service's selector, remove"
-          + " the selector labels as Spinnaker's Disable does, and wait up to DURATION for its"
-          + " pods to stop serving.")
+      description =
+          "Before deleting a version whose pods still carry a Service's selector, remove"
+              + " the selector labels as Spinnaker's Disable does, and wait up to DURATION for its"
+              + " pods to stop serving.")
   Duration drain;
 
   @Option(
       names = "--cascade",
       paramLabel = "POLICY",
       defaultValue = "background",
-      description = "background (default) or foreground: how Kubernetes deletes the pods of a"
-          + " deleted ReplicaSet. Pods are never orphaned.")
+      description =
+          "background (default) or foreground: how Kubernetes deletes the pods of a"
+              + " deleted ReplicaSet. Pods are never orphaned.")
   Cascade cascade;
 
   @Option(
@@ -87,12 +90,16 @@ final class ApplyCommand implements Callable<Integer> {
       arity = "0..1",
       fallbackValue = "5m",
       converter = GoDuration.class,
-      description = "Wait until the deleted ReplicaSets (with foreground cascade, their pods too)"
-          + " are gone, up to TIMEOUT (default 5m), and report what remains.")
+      description =
+          "Wait until the deleted ReplicaSets (with foreground cascade, their pods too)"
+              + " are gone, up to TIMEOUT (default 5m), and report what remains.")
   Duration waitTimeout;
 
   /** Accepted only to answer with a clear sentence rather than "unknown option". */
-  @Option(names = {"-f", "--filename"}, hidden = true, paramLabel = "FILE")
+  @Option(
+      names = {"-f", "--filename"},
+      hidden = true,
+      paramLabel = "FILE")
   List<String> files = List.of();
 
   @Spec CommandSpec spec;
@@ -100,7 +107,8 @@ final class ApplyCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (!files.isEmpty()) {
-      throw new ParameterException(spec.commandLine(),
+      throw new ParameterException(
+          spec.commandLine(),
           "apply acts on the live cluster only; to see a plan of a file use 'spinclean plan -f'");
     }
     try (KubeConnection conn = KubeConnection.open(connection.kubeconfig, connection.context)) {
@@ -124,8 +132,8 @@ final class ApplyCommand implements Callable<Integer> {
     if (shown.deletions().isEmpty()) {
       report = new ApplyReport(shown, List.of(), List.of());
     } else {
-      ApplyOptions options = new ApplyOptions(
-          Optional.ofNullable(drain), cascade, Optional.ofNullable(waitTimeout));
+      ApplyOptions options =
+          new ApplyOptions(Optional.ofNullable(drain), cascade, Optional.ofNullable(waitTimeout));
       try (StopSignal signal = StopSignal.install(WatchCommand.SHUTDOWN_GRACE)) {
         report = Executor.create(conn, source, planner, options, signal::stopping).execute(shown);
         return printed(report);

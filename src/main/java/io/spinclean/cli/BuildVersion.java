@@ -16,8 +16,11 @@ final class BuildVersion implements IVersionProvider {
       }
     }
     return new String[] {
-      "spinclean " + p.getProperty("version", "unknown")
-          + " (commit " + p.getProperty("commit", "unknown") + ")",
+      "spinclean "
+          + p.getProperty("version", "unknown")
+          + " (commit "
+          + p.getProperty("commit", "unknown")
+          + ")",
       "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"
     };
   }

@@ -7,8 +7,9 @@ final class ConnectionOptions {
   @Option(
       names = "--kubeconfig",
       paramLabel = "FILE",
-      description = "Path to the kubeconfig file (default: in-cluster service account, else"
-          + " $KUBECONFIG, else ~/.kube/config).")
+      description =
+          "Path to the kubeconfig file (default: in-cluster service account, else"
+              + " $KUBECONFIG, else ~/.kube/config).")
   String kubeconfig;
 
   @Option(

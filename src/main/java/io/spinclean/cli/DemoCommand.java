@@ -81,8 +81,12 @@ final class DemoCommand implements Callable<Integer> {
     }
     try {
       load(server);
-      root.out.println("spinclean demo: an embedded Kubernetes API server on " + server.url()
-          + " holds the article's three failed deploys in namespace " + NAMESPACE + ".");
+      root.out.println(
+          "spinclean demo: an embedded Kubernetes API server on "
+              + server.url()
+              + " holds the article's three failed deploys in namespace "
+              + NAMESPACE
+              + ".");
       return keepRunning ? keepRunning(server) : cleanUp(server);
     } catch (ApiException | InputException e) {
       root.err.println("spinclean: " + e.getMessage());
@@ -94,8 +98,8 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private static void load(EmbeddedApiServer server) throws IOException, InputException,
-      ApiException {
+  private static void load(EmbeddedApiServer server)
+      throws IOException, InputException, ApiException {
     try (InputStream in = DemoCommand.class.getResourceAsStream(SCENARIOS)) {
       if (in == null) {
         throw new IOException(SCENARIOS + " is missing from the jar");
@@ -116,8 +120,8 @@ final class DemoCommand implements Callable<Integer> {
       root.out.println();
       root.out.println("== 2. spinclean apply -n " + NAMESPACE);
       root.out.println();
-      ApplyReport report = Executor.create(conn, source, planner, ApplyOptions.DEFAULT)
-          .execute(shown);
+      ApplyReport report =
+          Executor.create(conn, source, planner, ApplyOptions.DEFAULT).execute(shown);
       root.out.print(TableRenderer.renderOutcomes(report));
       root.out.println();
       root.out.println("== 3. after: spinclean plan -n " + NAMESPACE);
@@ -129,17 +133,16 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private int keepRunning(EmbeddedApiServer server) throws IOException, ApiException,
-      InterruptedException {
-    Path file = kubeconfig != null
-        ? kubeconfig
-        : Files.createTempFile("spinclean-demo-", ".kubeconfig");
+  private int keepRunning(EmbeddedApiServer server)
+      throws IOException, ApiException, InterruptedException {
+    Path file =
+        kubeconfig != null ? kubeconfig : Files.createTempFile("spinclean-demo-", ".kubeconfig");
     server.writeKubeconfig(file, NAMESPACE);
     try (KubeConnection conn = server.connect(NAMESPACE)) {
       Planner planner = new Planner(Policy.DEFAULT.withNamespaces(Set.of(NAMESPACE)));
       root.out.println();
-      root.out.print(TableRenderer.render(planner.plan(conn.read(Scope.of(NAMESPACE),
-          root.clock))));
+      root.out.print(
+          TableRenderer.render(planner.plan(conn.read(Scope.of(NAMESPACE), root.clock))));
     }
     root.out.println();
     root.out.println("The server stays up until Ctrl-C. Its kubeconfig: " + file);
@@ -147,14 +150,19 @@ final class DemoCommand implements Callable<Integer> {
     root.out.println("  ./spinclean plan  --kubeconfig " + file);
     root.out.println("  ./spinclean apply --kubeconfig " + file + " --drain 10s --wait");
     root.out.println("  KUBECONFIG=" + file + " ./spinclean plan -o json");
-    root.out.println("Unlike Kubernetes, this server has no garbage collector: pods of a deleted"
-        + " ReplicaSet stay, and --wait reports them as still present.");
+    root.out.println(
+        "Unlike Kubernetes, this server has no garbage collector: pods of a deleted"
+            + " ReplicaSet stay, and --wait reports them as still present.");
     root.out.flush();
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close();
-      stopped.countDown();
-    }, "spinclean-demo-stop"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  stopped.countDown();
+                },
+                "spinclean-demo-stop"));
     stopped.await();
     return ExitCode.OK;
   }

@@ -27,7 +27,9 @@ final class EnvironmentDefaults implements IDefaultValueProvider {
 
   @Override
   public String defaultValue(ArgSpec arg) {
-    if (!(arg instanceof OptionSpec option) || option.usageHelp() || option.versionHelp()
+    if (!(arg instanceof OptionSpec option)
+        || option.usageHelp()
+        || option.versionHelp()
         || !option.longestName().startsWith("--")) {
       return null;
     }

@@ -47,16 +47,18 @@ final class PlanCommand implements Callable<Integer> {
   @Option(
       names = {"-f", "--filename"},
       paramLabel = "FILE",
-      description = "Read objects from FILE, as printed by `kubectl get replicasets,pods,services"
-          + " -o json|yaml` (repeatable; - = stdin) instead of the live cluster.")
+      description =
+          "Read objects from FILE, as printed by `kubectl get replicasets,pods,services"
+              + " -o json|yaml` (repeatable; - = stdin) instead of the live cluster.")
   List<String> files = new ArrayList<>();
 
   @Option(
       names = {"-o", "--output"},
       paramLabel = "FORMAT",
       defaultValue = "table",
-      description = "table (default), json, or spinnaker (the table plus one"
-          + " SPINNAKER_CONFIG_JSON line for a Run Job stage).")
+      description =
+          "table (default), json, or spinnaker (the table plus one"
+              + " SPINNAKER_CONFIG_JSON line for a Run Job stage).")
   OutputFormat output;
 
   @Override

@@ -18,8 +18,9 @@ final class PolicyOptions {
       names = "--keep-previous",
       paramLabel = "N",
       defaultValue = "0",
-      description = "Keep the N newest non-serving versions older than the keeper, as rollback"
-          + " targets (default: ${DEFAULT-VALUE}).")
+      description =
+          "Keep the N newest non-serving versions older than the keeper, as rollback"
+              + " targets (default: ${DEFAULT-VALUE}).")
   int keepPrevious;
 
   @Option(
@@ -27,25 +28,27 @@ final class PolicyOptions {
       paramLabel = "DURATION",
       defaultValue = "0",
       converter = GoDuration.class,
-      description = "Keep versions newer than the keeper until they are this old: a deploy may be"
-          + " in progress (e.g. 10m; default: 0).")
+      description =
+          "Keep versions newer than the keeper until they are this old: a deploy may be"
+              + " in progress (e.g. 10m; default: 0).")
   Duration minAge;
 
   @Option(
       names = "--max-deletions",
       paramLabel = "N",
-      description = "Refuse everything when the plan would delete more than N versions"
-          + " (default: no limit).")
+      description =
+          "Refuse everything when the plan would delete more than N versions"
+              + " (default: no limit).")
   Integer maxDeletions;
 
   Policy toPolicy(Set<String> namespaces, SelectionOptions selection) {
     if (keepPrevious < 0) {
-      throw new ParameterException(spec.commandLine(),
-          "--keep-previous must be 0 or more, not " + keepPrevious);
+      throw new ParameterException(
+          spec.commandLine(), "--keep-previous must be 0 or more, not " + keepPrevious);
     }
     if (maxDeletions != null && maxDeletions < 0) {
-      throw new ParameterException(spec.commandLine(),
-          "--max-deletions must be 0 or more, not " + maxDeletions);
+      throw new ParameterException(
+          spec.commandLine(), "--max-deletions must be 0 or more, not " + maxDeletions);
     }
     return new Policy(
         namespaces,

@@ -19,8 +19,9 @@ final class SelectionOptions {
       names = {"-n", "--namespace"},
       paramLabel = "NAMESPACE",
       split = ",",
-      description = "Namespace to clean (repeatable). Default: the context's namespace; with -f,"
-          + " every namespace in the files.")
+      description =
+          "Namespace to clean (repeatable). Default: the context's namespace; with -f,"
+              + " every namespace in the files.")
   List<String> namespaces = new ArrayList<>();
 
   @Option(
@@ -38,8 +39,9 @@ final class SelectionOptions {
   @Option(
       names = "--cluster",
       paramLabel = "CLUSTER",
-      description = "Only this Spinnaker cluster, as in moniker.spinnaker.io/cluster, e.g."
-          + " 'replicaSet webapp' (repeatable).")
+      description =
+          "Only this Spinnaker cluster, as in moniker.spinnaker.io/cluster, e.g."
+              + " 'replicaSet webapp' (repeatable).")
   List<String> clusters = new ArrayList<>();
 
   /** The namespaces of a live read: -A, else -n, else the context's namespace. */

@@ -2,8 +2,8 @@ package io.spinclean.cli;
 
 import io.spinclean.render.SpinnakerOutput;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.io.OutputStreamWriter;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -72,8 +72,13 @@ public final class Spinclean implements Runnable {
    *
    * @param env the process environment: {@code SPINCLEAN_*} variables stand in for flags
    */
-  public static int run(String[] args, PrintStream out, PrintStream err, InputStream in,
-      Clock clock, Map<String, String> env) {
+  public static int run(
+      String[] args,
+      PrintStream out,
+      PrintStream err,
+      InputStream in,
+      Clock clock,
+      Map<String, String> env) {
     CommandLine cli = new CommandLine(new Spinclean(out, err, in, clock));
     cli.setDefaultValueProvider(new EnvironmentDefaults(env));
     cli.setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true));

@@ -20,14 +20,17 @@ final class StopSignal implements AutoCloseable {
   private final Thread hook;
 
   private StopSignal(Duration grace) {
-    hook = new Thread(() -> {
-      stopping.set(true);
-      try {
-        reported.await(grace.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "spinclean-stop");
+    hook =
+        new Thread(
+            () -> {
+              stopping.set(true);
+              try {
+                reported.await(grace.toMillis(), TimeUnit.MILLISECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "spinclean-stop");
   }
 
   /** Installs the hook; {@link #close} removes it. */

@@ -71,64 +71,105 @@ final class WatchCommand implements Callable<Integer> {
   @Mixin PolicyOptions policyOptions;
   @Mixin ConnectionOptions connection;
 
-  @Option(names = "--settle", paramLabel = "DURATION", defaultValue = "5m",
+  @Option(
+      names = "--settle",
+      paramLabel = "DURATION",
+      defaultValue = "5m",
       converter = GoDuration.class,
-      description = "Act on a cluster only after none of its objects changed for this long"
-          + " (default: ${DEFAULT-VALUE}).")
+      description =
+          "Act on a cluster only after none of its objects changed for this long"
+              + " (default: ${DEFAULT-VALUE}).")
   Duration settle;
 
-  @Option(names = "--confirmations", paramLabel = "N", defaultValue = "2",
-      description = "... and after N settled evaluations in a row planned the same deletions"
-          + " (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--confirmations",
+      paramLabel = "N",
+      defaultValue = "2",
+      description =
+          "... and after N settled evaluations in a row planned the same deletions"
+              + " (default: ${DEFAULT-VALUE}).")
   int confirmations;
 
   @Option(names = "--dry-run", description = "Plan and report (log, metrics), never delete.")
   boolean dryRun;
 
-  @Option(names = "--leader-elect", paramLabel = "BOOL", arity = "0..1", fallbackValue = "true",
+  @Option(
+      names = "--leader-elect",
+      paramLabel = "BOOL",
+      arity = "0..1",
+      fallbackValue = "true",
       description = "Act only while holding a Lease (default: true inside a pod, else false).")
   Boolean leaderElect;
 
-  @Option(names = "--lease-name", paramLabel = "NAME", defaultValue = "spinclean",
+  @Option(
+      names = "--lease-name",
+      paramLabel = "NAME",
+      defaultValue = "spinclean",
       description = "The Lease to hold (default: ${DEFAULT-VALUE}).")
   String leaseName;
 
-  @Option(names = "--lease-namespace", paramLabel = "NAMESPACE",
+  @Option(
+      names = "--lease-namespace",
+      paramLabel = "NAMESPACE",
       description = "Where the Lease is (default: the context's or the pod's namespace).")
   String leaseNamespace;
 
-  @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "9090",
-      description = "Serve /metrics, /healthz and /readyz on this port; 0 = off (default:"
-          + " ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "PORT",
+      defaultValue = "9090",
+      description =
+          "Serve /metrics, /healthz and /readyz on this port; 0 = off (default:"
+              + " ${DEFAULT-VALUE}).")
   int metricsPort;
 
-  @Option(names = "--max-deletions-per-hour", paramLabel = "N",
-      description = "Refuse a cluster whose deletions would make more than N in the last hour"
-          + " (default: no cap).")
+  @Option(
+      names = "--max-deletions-per-hour",
+      paramLabel = "N",
+      description =
+          "Refuse a cluster whose deletions would make more than N in the last hour"
+              + " (default: no cap).")
   Integer maxDeletionsPerHour;
 
-  @Option(names = "--actions-per-second", paramLabel = "RATE", defaultValue = "2",
-      description = "At most this many actions a second; an action is one fresh read (three"
-          + " lists) and the deletes of one cluster (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--actions-per-second",
+      paramLabel = "RATE",
+      defaultValue = "2",
+      description =
+          "At most this many actions a second; an action is one fresh read (three"
+              + " lists) and the deletes of one cluster (default: ${DEFAULT-VALUE}).")
   double actionsPerSecond;
 
-  @Option(names = "--events-per-second", paramLabel = "RATE", defaultValue = "5",
-      description = "At most this many Kubernetes Events created a second; more wait (the"
-          + " decisions of up to 100 clusters), the rest are dropped with a log line (default:"
-          + " ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--events-per-second",
+      paramLabel = "RATE",
+      defaultValue = "5",
+      description =
+          "At most this many Kubernetes Events created a second; more wait (the"
+              + " decisions of up to 100 clusters), the rest are dropped with a log line (default:"
+              + " ${DEFAULT-VALUE}).")
   double eventsPerSecond;
 
-  @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
+  @Option(
+      names = "--log-format",
+      paramLabel = "FORMAT",
+      defaultValue = "text",
       description = "text (default) or json: one line per event, naming cluster and version.")
   LogReporter.Format logFormat;
 
-  @Option(names = "--notify-webhook", paramLabel = "URL",
-      description = "POST a JSON summary (Slack-compatible \"text\") for every deletion, dry-run"
-          + " deletion and refusal; at most 3 attempts, never holding up the cleaning.")
+  @Option(
+      names = "--notify-webhook",
+      paramLabel = "URL",
+      description =
+          "POST a JSON summary (Slack-compatible \"text\") for every deletion, dry-run"
+              + " deletion and refusal; at most 3 attempts, never holding up the cleaning.")
   URI notifyWebhook;
 
   /** Stops after this long, as SIGTERM would: for tests and time-boxed runs. */
-  @Option(names = "--exit-after", paramLabel = "DURATION", hidden = true,
+  @Option(
+      names = "--exit-after",
+      paramLabel = "DURATION",
+      hidden = true,
       converter = GoDuration.class)
   Duration exitAfter;
 
@@ -137,36 +178,50 @@ final class WatchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     if (confirmations < 1) {
-      throw new ParameterException(spec.commandLine(),
-          "--confirmations must be 1 or more, not " + confirmations);
+      throw new ParameterException(
+          spec.commandLine(), "--confirmations must be 1 or more, not " + confirmations);
     }
     if (maxDeletionsPerHour != null && maxDeletionsPerHour < 0) {
-      throw new ParameterException(spec.commandLine(),
+      throw new ParameterException(
+          spec.commandLine(),
           "--max-deletions-per-hour must be 0 or more, not " + maxDeletionsPerHour);
     }
-    for (var rate : List.of(Map.entry("--actions-per-second", actionsPerSecond),
-        Map.entry("--events-per-second", eventsPerSecond))) {
+    for (var rate :
+        List.of(
+            Map.entry("--actions-per-second", actionsPerSecond),
+            Map.entry("--events-per-second", eventsPerSecond))) {
       if (!(rate.getValue() > 0) || rate.getValue().isInfinite()) {
-        throw new ParameterException(spec.commandLine(),
+        throw new ParameterException(
+            spec.commandLine(),
             rate.getKey() + " must be a number above 0, not " + rate.getValue());
       }
     }
     if (metricsPort < 0 || metricsPort > 65535) {
-      throw new ParameterException(spec.commandLine(),
-          "--metrics-port must be between 0 and 65535, not " + metricsPort);
+      throw new ParameterException(
+          spec.commandLine(), "--metrics-port must be between 0 and 65535, not " + metricsPort);
     }
-    if (notifyWebhook != null && (notifyWebhook.getHost() == null
-        || !List.of("http", "https").contains(String.valueOf(notifyWebhook.getScheme())))) {
-      throw new ParameterException(spec.commandLine(),
+    if (notifyWebhook != null
+        && (notifyWebhook.getHost() == null
+            || !List.of("http", "https").contains(String.valueOf(notifyWebhook.getScheme())))) {
+      throw new ParameterException(
+          spec.commandLine(),
           "--notify-webhook must be an http or https URL, not " + notifyWebhook);
     }
     LogReporter log = new LogReporter(root.out, root.clock, logFormat);
     try (KubeConnection conn = KubeConnection.open(connection.kubeconfig, connection.context)) {
       Scope scope = selection.scope(conn.defaultNamespace());
       Policy policy = policyOptions.toPolicy(Set.copyOf(scope.namespaces()), selection);
-      WatchSettings settings = new WatchSettings(policy, settle, confirmations, dryRun,
-          maxDeletionsPerHour == null ? OptionalInt.empty() : OptionalInt.of(maxDeletionsPerHour),
-          WatchSettings.defaultTick(settle), actionsPerSecond);
+      WatchSettings settings =
+          new WatchSettings(
+              policy,
+              settle,
+              confirmations,
+              dryRun,
+              maxDeletionsPerHour == null
+                  ? OptionalInt.empty()
+                  : OptionalInt.of(maxDeletionsPerHour),
+              WatchSettings.defaultTick(settle),
+              actionsPerSecond);
       return run(conn, scope, settings, log);
     } catch (ApiException e) {
       root.err.println("spinclean: " + e.getMessage());
@@ -178,24 +233,36 @@ final class WatchCommand implements Callable<Integer> {
       throws ApiException, InterruptedException {
     Metrics metrics = new Metrics();
     CountDownLatch lostLease = new CountDownLatch(1);
-    boolean elect = leaderElect != null ? leaderElect
-        : System.getenv("KUBERNETES_SERVICE_HOST") != null;
+    boolean elect =
+        leaderElect != null ? leaderElect : System.getenv("KUBERNETES_SERVICE_HOST") != null;
     LeaseElection election = null;
     BooleanSupplier leader = () -> true;
     if (elect) {
       String ns = leaseNamespace != null ? leaseNamespace : conn.defaultNamespace();
       String identity = identity();
-      election = LeaseElection.start(conn, ns, leaseName, identity, LeaseElection.DEFAULT_TIMING,
-          leads -> {
-            metrics.leader(leads);
-            log.info((leads ? "started" : "stopped") + " leading: Lease " + ns + "/" + leaseName
-                + " as " + identity);
-            if (!leads) {
-              // fabric8's elector does not campaign again: stop, and let the Deployment restart
-              // this pod as a stand-by (as client-go's controllers do)
-              lostLease.countDown();
-            }
-          });
+      election =
+          LeaseElection.start(
+              conn,
+              ns,
+              leaseName,
+              identity,
+              LeaseElection.DEFAULT_TIMING,
+              leads -> {
+                metrics.leader(leads);
+                log.info(
+                    (leads ? "started" : "stopped")
+                        + " leading: Lease "
+                        + ns
+                        + "/"
+                        + leaseName
+                        + " as "
+                        + identity);
+                if (!leads) {
+                  // fabric8's elector does not campaign again: stop, and let the Deployment restart
+                  // this pod as a stand-by (as client-go's controllers do)
+                  lostLease.countDown();
+                }
+              });
       leader = election::isLeader;
     } else {
       metrics.leader(true);
@@ -203,27 +270,43 @@ final class WatchCommand implements Callable<Integer> {
     // Events go through their own thread: a slow API server must not hold the controller.
     EventRecorder recorder = EventRecorder.create(conn, root.clock);
     RateLimiter eventRate = new RateLimiter(eventsPerSecond);
-    AsyncReporter events = new AsyncReporter("events",
-        new EventReporter((ns, rs, uid, warning, reason, message) -> {
-          Watcher.acquire(eventRate);
-          recorder.record(ns, rs, uid, warning, reason, message);
-        }, root.clock, settings.settle(), log::error),
-        d -> log.error("too many Events waiting: dropped the one about " + d.plan().key()));
+    AsyncReporter events =
+        new AsyncReporter(
+            "events",
+            new EventReporter(
+                (ns, rs, uid, warning, reason, message) -> {
+                  Watcher.acquire(eventRate);
+                  recorder.record(ns, rs, uid, warning, reason, message);
+                },
+                root.clock,
+                settings.settle(),
+                log::error),
+            d -> log.error("too many Events waiting: dropped the one about " + d.plan().key()));
     List<Reporter> reporters = new ArrayList<>(List.of(log, events));
     AsyncReporter webhook = null;
     if (notifyWebhook != null) {
-      webhook = new AsyncReporter("webhook",
-          new WebhookNotifier(notifyWebhook, Duration.ofSeconds(1), log::error),
-          d -> log.error("too many notifications waiting: dropped the one about "
-              + d.plan().key()));
+      webhook =
+          new AsyncReporter(
+              "webhook",
+              new WebhookNotifier(notifyWebhook, Duration.ofSeconds(1), log::error),
+              d ->
+                  log.error(
+                      "too many notifications waiting: dropped the one about " + d.plan().key()));
       reporters.add(webhook);
     }
     List<AsyncReporter> async = webhook == null ? List.of(events) : List.of(events, webhook);
     Watcher watcher;
     try {
-      watcher = Watcher.start(conn, scope, settings, root.clock, metrics,
-          Reporter.all(reporters), leader,
-          e -> log.error("internal error while evaluating a cluster: " + e));
+      watcher =
+          Watcher.start(
+              conn,
+              scope,
+              settings,
+              root.clock,
+              metrics,
+              Reporter.all(reporters),
+              leader,
+              e -> log.error("internal error while evaluating a cluster: " + e));
     } catch (ApiException e) {
       async.forEach(a -> a.stop(Duration.ZERO));
       if (election != null) {
@@ -241,26 +324,37 @@ final class WatchCommand implements Callable<Integer> {
         if (election != null) {
           election.close();
         }
-        root.err.println("spinclean: cannot serve metrics on port " + metricsPort + " ("
-            + e.getMessage() + ")");
+        root.err.println(
+            "spinclean: cannot serve metrics on port " + metricsPort + " (" + e.getMessage() + ")");
         return ExitCode.COULD_NOT_RUN;
       }
     }
-    log.info("watching " + (scope.allNamespaces() ? "all namespaces"
-        : "namespace " + String.join(", ", scope.namespaces()))
-        + ": settle " + GoDuration.format(settings.settle()) + ", " + settings.confirmations()
-        + " confirmations" + (settings.dryRun() ? ", dry run (nothing is deleted)" : "")
-        + ", at most " + rate(actionsPerSecond) + " actions/s and " + rate(eventsPerSecond)
-        + " Events/s"
-        + (elect ? ", leader election on" : "")
-        + (server != null ? ", metrics on port " + server.port() : ""));
+    log.info(
+        "watching "
+            + (scope.allNamespaces()
+                ? "all namespaces"
+                : "namespace " + String.join(", ", scope.namespaces()))
+            + ": settle "
+            + GoDuration.format(settings.settle())
+            + ", "
+            + settings.confirmations()
+            + " confirmations"
+            + (settings.dryRun() ? ", dry run (nothing is deleted)" : "")
+            + ", at most "
+            + rate(actionsPerSecond)
+            + " actions/s and "
+            + rate(eventsPerSecond)
+            + " Events/s"
+            + (elect ? ", leader election on" : "")
+            + (server != null ? ", metrics on port " + server.port() : ""));
     WatchShutdown shutdown = new WatchShutdown(watcher, async, election, server, log);
     Thread hook = new Thread(shutdown::stop, "spinclean-watch-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     // Wakes up when the hook has stopped everything, when the Lease is lost, or after
     // --exit-after; a lost Lease exits 1 so that the restart is visible.
     long start = System.nanoTime();
-    while (shutdown.stopped.getCount() > 0 && lostLease.getCount() > 0
+    while (shutdown.stopped.getCount() > 0
+        && lostLease.getCount() > 0
         && (exitAfter == null || System.nanoTime() - start < exitAfter.toNanos())) {
       shutdown.stopped.await(50, TimeUnit.MILLISECONDS);
     }
@@ -272,8 +366,8 @@ final class WatchCommand implements Callable<Integer> {
     }
     shutdown.stop();
     if (lost) {
-      root.err.println("spinclean: lost the Lease " + leaseName + ": stopped; restart to campaign"
-          + " again");
+      root.err.println(
+          "spinclean: lost the Lease " + leaseName + ": stopped; restart to campaign" + " again");
       return ExitCode.COULD_NOT_RUN;
     }
     return ExitCode.OK;

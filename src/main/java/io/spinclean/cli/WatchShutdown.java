@@ -18,11 +18,16 @@ final class WatchShutdown {
   private final MetricsServer server;
   private final LogReporter log;
   private boolean done;
+
   /** Set as soon as a stop begins: the Lease released by it is not a lost Lease. */
   volatile boolean stopping;
 
-  WatchShutdown(Watcher watcher, List<AsyncReporter> async, LeaseElection election,
-      MetricsServer server, LogReporter log) {
+  WatchShutdown(
+      Watcher watcher,
+      List<AsyncReporter> async,
+      LeaseElection election,
+      MetricsServer server,
+      LogReporter log) {
     this.watcher = watcher;
     this.async = async;
     this.election = election;
@@ -51,10 +56,16 @@ final class WatchShutdown {
     if (server != null) {
       server.close();
     }
-    log.info(finished ? "stopped: no evaluation was left running"
-        : "stopped: gave up after " + GoDuration.format(WatchCommand.SHUTDOWN_GRACE) + " waiting for the"
-            + " API server to answer a request about " + left + "; its deletions logged above"
-            + " are done, the one in flight may or may not be: run `spinclean plan` to see");
+    log.info(
+        finished
+            ? "stopped: no evaluation was left running"
+            : "stopped: gave up after "
+                + GoDuration.format(WatchCommand.SHUTDOWN_GRACE)
+                + " waiting for the"
+                + " API server to answer a request about "
+                + left
+                + "; its deletions logged above"
+                + " are done, the one in flight may or may not be: run `spinclean plan` to see");
     stopped.countDown();
   }
 }

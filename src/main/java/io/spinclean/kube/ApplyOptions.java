@@ -68,8 +68,8 @@ public record ApplyOptions(
 
   /**
    * The Kubernetes propagation policy of a delete. Background: the ReplicaSet goes at once and the
-   * garbage collector removes its pods; foreground: the ReplicaSet stays (with a
-   * deletionTimestamp) until its pods are gone.
+   * garbage collector removes its pods; foreground: the ReplicaSet stays (with a deletionTimestamp)
+   * until its pods are gone.
    */
   public enum Cascade {
     BACKGROUND("Background"),

@@ -41,8 +41,8 @@ import java.util.function.Function;
  * the client's watch reconnect interval (1 s, doubling while attempts fail, reset once one opens);
  * after 410 Gone they list again (WatchFaultTest).
  *
- * <p>Invariant: {@link #snapshot} reads the informer caches only (no request) and maps them
- * through {@link SnapshotMapper}, as {@code plan} does with a live read.
+ * <p>Invariant: {@link #snapshot} reads the informer caches only (no request) and maps them through
+ * {@link SnapshotMapper}, as {@code plan} does with a live read.
  */
 public final class ClusterWatch implements AutoCloseable {
   /** How long the first list and watch of one kind may take, retries included. */
@@ -56,8 +56,10 @@ public final class ClusterWatch implements AutoCloseable {
   private final List<SharedIndexInformer<ReplicaSet>> replicaSets = new ArrayList<>();
   private final List<SharedIndexInformer<Pod>> pods = new ArrayList<>();
   private final List<SharedIndexInformer<Service>> services = new ArrayList<>();
+
   /** Bumped on every informer event of a namespace, after the informer's cache changed. */
   private final Map<String, AtomicLong> generations = new ConcurrentHashMap<>();
+
   /** The last mapped snapshot of each namespace, valid while its generation is unchanged. */
   private final Map<String, Mapped> mapped = new ConcurrentHashMap<>();
 
@@ -78,10 +80,15 @@ public final class ClusterWatch implements AutoCloseable {
    * @param listener told about each cluster an event touches, on an informer thread
    * @throws ApiException a first list failed (e.g. no permission to list or watch)
    */
-  public static ClusterWatch start(KubeConnection connection, Scope scope, Clock clock,
-      Consumer<ClusterKey> listener) throws ApiException {
-    ClusterWatch watch = new ClusterWatch(connection.client(), Objects.requireNonNull(scope),
-        Objects.requireNonNull(clock), Objects.requireNonNull(listener));
+  public static ClusterWatch start(
+      KubeConnection connection, Scope scope, Clock clock, Consumer<ClusterKey> listener)
+      throws ApiException {
+    ClusterWatch watch =
+        new ClusterWatch(
+            connection.client(),
+            Objects.requireNonNull(scope),
+            Objects.requireNonNull(clock),
+            Objects.requireNonNull(listener));
     try {
       watch.inform();
     } catch (ApiException | RuntimeException e) {
@@ -93,23 +100,34 @@ public final class ClusterWatch implements AutoCloseable {
 
   private void inform() throws ApiException {
     List<String> namespaces = scope.allNamespaces() ? null : scope.namespaces();
-    for (String ns : namespaces == null ? java.util.Collections.<String>singletonList(null)
-        : namespaces) {
-      replicaSets.add(start("replicasets", ns,
-          ns == null ? client.apps().replicaSets().inAnyNamespace()
-              : client.apps().replicaSets().inNamespace(ns),
-          handler(this::replicaSetChanged)));
-      pods.add(start("pods", ns,
-          ns == null ? client.pods().inAnyNamespace() : client.pods().inNamespace(ns),
-          handler(this::podChanged)));
-      services.add(start("services", ns,
-          ns == null ? client.services().inAnyNamespace() : client.services().inNamespace(ns),
-          handler(this::serviceChanged)));
+    for (String ns :
+        namespaces == null ? java.util.Collections.<String>singletonList(null) : namespaces) {
+      replicaSets.add(
+          start(
+              "replicasets",
+              ns,
+              ns == null
+                  ? client.apps().replicaSets().inAnyNamespace()
+                  : client.apps().replicaSets().inNamespace(ns),
+              handler(this::replicaSetChanged)));
+      pods.add(
+          start(
+              "pods",
+              ns,
+              ns == null ? client.pods().inAnyNamespace() : client.pods().inNamespace(ns),
+              handler(this::podChanged)));
+      services.add(
+          start(
+              "services",
+              ns,
+              ns == null ? client.services().inAnyNamespace() : client.services().inNamespace(ns),
+              handler(this::serviceChanged)));
     }
   }
 
-  private <T extends HasMetadata> SharedIndexInformer<T> start(String resource, String ns,
-      Informable<T> informable, ResourceEventHandler<T> handler) throws ApiException {
+  private <T extends HasMetadata> SharedIndexInformer<T> start(
+      String resource, String ns, Informable<T> informable, ResourceEventHandler<T> handler)
+      throws ApiException {
     // Paged like plan's reads (LiveReader.PAGE_SIZE): one 50,000-pod answer held at once was
     // what ran the controller out of memory at 1Gi (docs/controller.md, Sizing).
     SharedIndexInformer<T> informer =
@@ -125,9 +143,16 @@ public final class ClusterWatch implements AutoCloseable {
       throw ApiErrors.exception(client, "watch", resource, ns, cause);
     } catch (TimeoutException e) {
       informer.stop();
-      throw new ApiException("cannot watch " + resource
-          + (ns == null ? " in all namespaces" : " in namespace " + ns) + ": no answer from "
-          + ApiErrors.server(client) + " within " + START_TIMEOUT.toSeconds() + "s", e);
+      throw new ApiException(
+          "cannot watch "
+              + resource
+              + (ns == null ? " in all namespaces" : " in namespace " + ns)
+              + ": no answer from "
+              + ApiErrors.server(client)
+              + " within "
+              + START_TIMEOUT.toSeconds()
+              + "s",
+          e);
     } catch (InterruptedException e) {
       informer.stop();
       Thread.currentThread().interrupt();
@@ -136,9 +161,9 @@ public final class ClusterWatch implements AutoCloseable {
   }
 
   /**
-   * Whether an informer lists and watches again after {@code t}: always once it has started
-   * (a closed watch, 410 Gone, a 5xx, an I/O error). At start only after 410 Gone, 429 or a 5xx
-   * (the server is there and busy); anything else (refused connection, 401, 403, 404) stops the
+   * Whether an informer lists and watches again after {@code t}: always once it has started (a
+   * closed watch, 410 Gone, a 5xx, an I/O error). At start only after 410 Gone, 429 or a 5xx (the
+   * server is there and busy); anything else (refused connection, 401, 403, 404) stops the
    * controller at once with one sentence: retrying cannot fix credentials, RBAC or a wrong URL.
    */
   static boolean retry(boolean started, Throwable t) {
@@ -155,9 +180,9 @@ public final class ClusterWatch implements AutoCloseable {
   }
 
   /**
-   * The namespace's objects as the informers hold them now. Mapping is done once per change of
-   * the namespace, not once per cluster: with thousands of clusters in one namespace, mapping the
-   * whole namespace for each would cost clusters x objects (measured: minutes of CPU at 10,000
+   * The namespace's objects as the informers hold them now. Mapping is done once per change of the
+   * namespace, not once per cluster: with thousands of clusters in one namespace, mapping the whole
+   * namespace for each would cost clusters x objects (measured: minutes of CPU at 10,000
    * ReplicaSets, docs/controller.md).
    */
   public Snapshot snapshot(String namespace) throws ApiException {
@@ -168,17 +193,19 @@ public final class ClusterWatch implements AutoCloseable {
       Snapshot s = last.snapshot();
       return new Snapshot(clock.instant(), s.replicaSets(), s.pods(), s.services());
     }
-    Snapshot fresh = new Snapshot(clock.instant(),
-        map(replicaSets, namespace, SnapshotMapper::replicaSet, "ReplicaSet"),
-        map(pods, namespace, SnapshotMapper::pod, "Pod"),
-        map(services, namespace, SnapshotMapper::service, "Service"));
+    Snapshot fresh =
+        new Snapshot(
+            clock.instant(),
+            map(replicaSets, namespace, SnapshotMapper::replicaSet, "ReplicaSet"),
+            map(pods, namespace, SnapshotMapper::pod, "Pod"),
+            map(services, namespace, SnapshotMapper::service, "Service"));
     mapped.put(namespace, new Mapped(generation, fresh));
     return fresh;
   }
 
   private AtomicLong generation(String namespace) {
-    String ns = namespace == null || namespace.isEmpty()
-        ? SnapshotMapper.DEFAULT_NAMESPACE : namespace;
+    String ns =
+        namespace == null || namespace.isEmpty() ? SnapshotMapper.DEFAULT_NAMESPACE : namespace;
     return generations.computeIfAbsent(ns, k -> new AtomicLong());
   }
 
@@ -194,16 +221,24 @@ public final class ClusterWatch implements AutoCloseable {
     return all;
   }
 
-  private static <T extends HasMetadata, R> List<R> map(List<SharedIndexInformer<T>> informers,
-      String namespace, Function<T, R> mapper, String kind) throws ApiException {
+  private static <T extends HasMetadata, R> List<R> map(
+      List<SharedIndexInformer<T>> informers, String namespace, Function<T, R> mapper, String kind)
+      throws ApiException {
     List<R> out = new ArrayList<>();
     for (SharedIndexInformer<T> informer : informers) {
       for (T item : informer.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace)) {
         try {
           out.add(mapper.apply(item));
         } catch (IllegalArgumentException e) {
-          throw new ApiException(kind + " " + namespace + "/" + item.getMetadata().getName()
-              + " cannot be read: " + e.getMessage(), e);
+          throw new ApiException(
+              kind
+                  + " "
+                  + namespace
+                  + "/"
+                  + item.getMetadata().getName()
+                  + " cannot be read: "
+                  + e.getMessage(),
+              e);
         }
       }
     }
@@ -248,9 +283,8 @@ public final class ClusterWatch implements AutoCloseable {
 
   private void serviceChanged(Service before, Service after, boolean gone) {
     String ns = after.getMetadata().getNamespace();
-    new HashSet<>(clusterOfUid.values()).stream()
-        .filter(k -> k.namespace().equals(ns))
-        .forEach(listener);
+    new HashSet<>(clusterOfUid.values())
+        .stream().filter(k -> k.namespace().equals(ns)).forEach(listener);
   }
 
   /** The moniker of a ReplicaSet, legacy JSON-quoted values unquoted (SPINNAKER.md §1). */
@@ -265,8 +299,8 @@ public final class ClusterWatch implements AutoCloseable {
       return null;
     }
     String ns = meta.getNamespace();
-    return new ClusterKey(ns == null || ns.isEmpty() ? SnapshotMapper.DEFAULT_NAMESPACE : ns,
-        app, cluster);
+    return new ClusterKey(
+        ns == null || ns.isEmpty() ? SnapshotMapper.DEFAULT_NAMESPACE : ns, app, cluster);
   }
 
   /** Stops every informer (their watches close). */

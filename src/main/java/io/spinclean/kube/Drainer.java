@@ -25,14 +25,14 @@ import java.util.TreeSet;
 /**
  * {@code --drain}: takes a version out of its Services the way Spinnaker's Disable does
  * (SPINNAKER.md §3) — a JSON Patch removing every selector key that is present, first from the pod
- * template, then from each pod, one after another — and then waits, bounded, until none of its
- * pods serves. Unlike Spinnaker's Disable it survives a pod that vanishes midway (scale-down,
- * eviction): NotFound re-lists the version's pods and carries on, instead of leaving the pods after
- * it serving (the article's scenario 3).
+ * template, then from each pod, one after another — and then waits, bounded, until none of its pods
+ * serves. Unlike Spinnaker's Disable it survives a pod that vanishes midway (scale-down, eviction):
+ * NotFound re-lists the version's pods and carries on, instead of leaving the pods after it serving
+ * (the article's scenario 3).
  *
  * <p>Its re-lists ask only for the version's pods: a label selector from the ReplicaSet's own
- * {@code spec.selector.matchLabels} as the API server has it (never the Service selector keys
- * being removed, which would hide the pods still to wait for), paged, then filtered by owner uid.
+ * {@code spec.selector.matchLabels} as the API server has it (never the Service selector keys being
+ * removed, which would hide the pods still to wait for), paged, then filtered by owner uid.
  */
 final class Drainer {
   static final Duration POLL = Duration.ofSeconds(1);
@@ -57,8 +57,9 @@ final class Drainer {
 
   /** Drains the version when some of its pods carry a Service selector; else does nothing. */
   Drained drain(Target target, Duration budget) throws Halt, InterruptedException {
-    boolean carriesTraffic = target.pods().stream()
-        .anyMatch(p -> !p.terminating() && selectedByAny(target.services(), p));
+    boolean carriesTraffic =
+        target.pods().stream()
+            .anyMatch(p -> !p.terminating() && selectedByAny(target.services(), p));
     if (!carriesTraffic) {
       return new Drained(target.resourceVersion(), false, "");
     }
@@ -68,16 +69,25 @@ final class Drainer {
     String podSelector = detached.podSelector();
     disablePods(target, keys, podSelector, target.pods(), tally);
     int serving = awaitNotServing(target, keys, podSelector, budget, tally);
-    StringBuilder detail = new StringBuilder("drained: removed the selector labels from ")
-        .append(tally.template ? "the pod template and " : "")
-        .append(tally.patched).append(tally.patched == 1 ? " pod" : " pods");
+    StringBuilder detail =
+        new StringBuilder("drained: removed the selector labels from ")
+            .append(tally.template ? "the pod template and " : "")
+            .append(tally.patched)
+            .append(tally.patched == 1 ? " pod" : " pods");
     if (tally.vanished > 0) {
-      detail.append(" (").append(tally.vanished)
-          .append(tally.vanished == 1 ? " pod" : " pods").append(" vanished meanwhile)");
+      detail
+          .append(" (")
+          .append(tally.vanished)
+          .append(tally.vanished == 1 ? " pod" : " pods")
+          .append(" vanished meanwhile)");
     }
     if (serving > 0) {
-      detail.append("; ").append(serving).append(serving == 1 ? " pod" : " pods")
-          .append(" still serving after --drain ").append(ApplyOptions.format(budget));
+      detail
+          .append("; ")
+          .append(serving)
+          .append(serving == 1 ? " pod" : " pods")
+          .append(" still serving after --drain ")
+          .append(ApplyOptions.format(budget));
     }
     return new Drained(detached.resourceVersion(), true, detail.toString());
   }
@@ -91,9 +101,9 @@ final class Drainer {
   private record Detached(String resourceVersion, String podSelector) {}
 
   /**
-   * Removes the selector keys from the pod template first, so that no new pod comes up labeled.
-   * The patch also sets the resourceVersion seen in the fresh snapshot: the API server then
-   * applies it only if the ReplicaSet did not change since (409 otherwise).
+   * Removes the selector keys from the pod template first, so that no new pod comes up labeled. The
+   * patch also sets the resourceVersion seen in the fresh snapshot: the API server then applies it
+   * only if the ReplicaSet did not change since (409 otherwise).
    */
   private Detached disableTemplate(Target target, List<String> keys, Tally tally)
       throws Halt, InterruptedException {
@@ -112,20 +122,27 @@ final class Drainer {
       tally.template = true;
       ReplicaSet patched = requests.parse(reply, ReplicaSet.class);
       // Without the new resourceVersion the delete's precondition fails (409): skipped, not lost.
-      String resourceVersion = patched == null || patched.getMetadata() == null
-          ? target.resourceVersion() : patched.getMetadata().getResourceVersion();
+      String resourceVersion =
+          patched == null || patched.getMetadata() == null
+              ? target.resourceVersion()
+              : patched.getMetadata().getResourceVersion();
       // Without the selector the re-lists are the whole namespace's pods: slower, as correct.
-      LabelSelector selector = patched == null || patched.getSpec() == null
-          ? null : patched.getSpec().getSelector();
+      LabelSelector selector =
+          patched == null || patched.getSpec() == null ? null : patched.getSpec().getSelector();
       return new Detached(resourceVersion, Pods.selector(selector, keys));
     }
     switch (reply.code()) {
       case 404 -> throw new Halt(Outcome.ALREADY_GONE, "deleted by someone else before the drain");
-      case 409 -> throw new Halt(Outcome.SKIPPED_CHANGED,
-          "changed since the fresh snapshot (409 Conflict on the drain patch): not drained, not"
-              + " deleted");
-      default -> throw new Halt(Outcome.FAILED, requests.describe(
-          "patch", "replicasets", target.namespace(), requests.failure(reply)));
+      case 409 ->
+          throw new Halt(
+              Outcome.SKIPPED_CHANGED,
+              "changed since the fresh snapshot (409 Conflict on the drain patch): not drained, not"
+                  + " deleted");
+      default ->
+          throw new Halt(
+              Outcome.FAILED,
+              requests.describe(
+                  "patch", "replicasets", target.namespace(), requests.failure(reply)));
     }
   }
 
@@ -137,30 +154,42 @@ final class Drainer {
   private String lookUpSelector(Target target, List<String> keys) throws Halt {
     List<ReplicaSet> found;
     try {
-      found = client.apps().replicaSets().inNamespace(target.namespace())
-          .list(new ListOptionsBuilder()
-              .withFieldSelector("metadata.name=" + target.name())
-              .build())
-          .getItems();
+      found =
+          client
+              .apps()
+              .replicaSets()
+              .inNamespace(target.namespace())
+              .list(
+                  new ListOptionsBuilder()
+                      .withFieldSelector("metadata.name=" + target.name())
+                      .build())
+              .getItems();
     } catch (KubernetesClientException e) {
-      throw new Halt(Outcome.FAILED, requests.describe("list", "replicasets", target.namespace(),
-          e));
+      throw new Halt(
+          Outcome.FAILED, requests.describe("list", "replicasets", target.namespace(), e));
     }
-    ReplicaSet rs = found.stream()
-        .filter(r -> r.getMetadata() != null && target.name().equals(r.getMetadata().getName()))
-        .findFirst()
-        .orElseThrow(() -> new Halt(Outcome.ALREADY_GONE,
-            "deleted by someone else before the drain"));
+    ReplicaSet rs =
+        found.stream()
+            .filter(r -> r.getMetadata() != null && target.name().equals(r.getMetadata().getName()))
+            .findFirst()
+            .orElseThrow(
+                () -> new Halt(Outcome.ALREADY_GONE, "deleted by someone else before the drain"));
     if (!target.uid().equals(rs.getMetadata().getUid())) {
-      throw new Halt(Outcome.SKIPPED_CHANGED, "replaced since the fresh snapshot (uid "
-          + target.uid() + " is now " + rs.getMetadata().getUid() + "): not drained, not deleted");
+      throw new Halt(
+          Outcome.SKIPPED_CHANGED,
+          "replaced since the fresh snapshot (uid "
+              + target.uid()
+              + " is now "
+              + rs.getMetadata().getUid()
+              + "): not drained, not deleted");
     }
     return Pods.selector(rs.getSpec() == null ? null : rs.getSpec().getSelector(), keys);
   }
 
   /** Patches the labeled pods one after another; NotFound re-lists and skips the vanished pod. */
-  private void disablePods(Target target, List<String> keys, String podSelector, List<Pod> pods,
-      Tally tally) throws Halt, InterruptedException {
+  private void disablePods(
+      Target target, List<String> keys, String podSelector, List<Pod> pods, Tally tally)
+      throws Halt, InterruptedException {
     Set<String> done = new HashSet<>();
     Set<String> retried = new HashSet<>();
     Deque<Pod> queue = labeled(pods, keys, done);
@@ -185,25 +214,32 @@ final class Drainer {
         // Its labels changed under us (a key already removed): look at it again, once.
         queue = labeled(listPods(target, podSelector), keys, done);
       } else {
-        throw new Halt(Outcome.FAILED, requests.describe("patch", "pods", target.namespace(),
-            requests.failure(reply)) + "; " + target + " is partly drained and not deleted");
+        throw new Halt(
+            Outcome.FAILED,
+            requests.describe("patch", "pods", target.namespace(), requests.failure(reply))
+                + "; "
+                + target
+                + " is partly drained and not deleted");
       }
     }
   }
 
   /**
    * Polls the version's pods until none serves or the budget is spent; pods that still carry a
-   * selector (created from the old template before it was patched) are disabled on the way.
-   * Returns how many pods still serve.
+   * selector (created from the old template before it was patched) are disabled on the way. Returns
+   * how many pods still serve.
    */
-  private int awaitNotServing(Target target, List<String> keys, String podSelector,
-      Duration budget, Tally tally) throws Halt, InterruptedException {
+  private int awaitNotServing(
+      Target target, List<String> keys, String podSelector, Duration budget, Tally tally)
+      throws Halt, InterruptedException {
     Instant deadline = sleeper.now().plus(budget);
     while (true) {
       List<Pod> pods = listPods(target, podSelector);
-      int serving = (int) pods.stream()
-          .filter(p -> p.receivesTraffic() && selectedByAny(target.services(), p))
-          .count();
+      int serving =
+          (int)
+              pods.stream()
+                  .filter(p -> p.receivesTraffic() && selectedByAny(target.services(), p))
+                  .count();
       Instant now = sleeper.now();
       if (serving == 0 || !now.isBefore(deadline)) {
         return serving;
@@ -214,13 +250,13 @@ final class Drainer {
     }
   }
 
-  private Requests.Reply send(Target target, String resource, String path,
-      List<Map<String, String>> ops) throws Halt, InterruptedException {
+  private Requests.Reply send(
+      Target target, String resource, String path, List<Map<String, String>> ops)
+      throws Halt, InterruptedException {
     try {
       return requests.jsonPatch(path, requests.toJson(ops));
     } catch (IOException e) {
-      throw new Halt(Outcome.FAILED, requests.describe("patch", resource, target.namespace(),
-          e));
+      throw new Halt(Outcome.FAILED, requests.describe("patch", resource, target.namespace(), e));
     }
   }
 

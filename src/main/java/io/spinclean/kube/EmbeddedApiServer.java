@@ -177,8 +177,8 @@ public final class EmbeddedApiServer implements AutoCloseable {
   }
 
   /**
-   * For tests: ends every open watch from the server side, as a real API server does when a
-   * watch's {@code timeoutSeconds} runs out.
+   * For tests: ends every open watch from the server side, as a real API server does when a watch's
+   * {@code timeoutSeconds} runs out.
    *
    * @return how many watches were open
    */

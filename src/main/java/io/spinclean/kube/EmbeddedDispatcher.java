@@ -85,6 +85,7 @@ final class EmbeddedDispatcher extends Dispatcher {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
     private final Set<WebSocket> watches = ConcurrentHashMap.newKeySet();
     private final AtomicInteger opened = new AtomicInteger();
+
     // The mock handles a create on the calling thread, under its own lock. Per instance on
     // purpose: each embedded server has its own dispatcher.
     @SuppressWarnings("ThreadLocalUsage")
@@ -121,8 +122,12 @@ final class EmbeddedDispatcher extends Dispatcher {
      * creationTimestamp go into the store and into the ADDED event alike.
      */
     @Override
-    public void processEvent(String path, AttributeSet pathAttributes,
-        AttributeSet oldAttributes, GenericKubernetesResource resource, String newState) {
+    public void processEvent(
+        String path,
+        AttributeSet pathAttributes,
+        AttributeSet oldAttributes,
+        GenericKubernetesResource resource,
+        String newState) {
       Create create = creating.get();
       String state = newState;
       if (create != null && oldAttributes == null && newState != null) {

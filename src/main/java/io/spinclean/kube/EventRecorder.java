@@ -41,33 +41,48 @@ public final class EventRecorder {
    * @param reason CamelCase, e.g. {@code Deleted}
    * @throws ApiException the Event could not be created (e.g. no RBAC permission)
    */
-  public void record(String namespace, String replicaSet, String uid, boolean warning,
-      String reason, String message) throws ApiException {
+  public void record(
+      String namespace,
+      String replicaSet,
+      String uid,
+      boolean warning,
+      String reason,
+      String message)
+      throws ApiException {
     String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
-    String text = message.length() <= MAX_MESSAGE ? message
-        : message.substring(0, MAX_MESSAGE - 3) + "...";
-    Event event = new EventBuilder()
-        .withNewMetadata()
-        .withNamespace(namespace)
-        .withName(replicaSet + "." + UUID.randomUUID().toString().replace("-", "")
-            .substring(0, 16).toLowerCase(Locale.ROOT))
-        .endMetadata()
-        .withNewInvolvedObject()
-        .withApiVersion("apps/v1")
-        .withKind("ReplicaSet")
-        .withNamespace(namespace)
-        .withName(replicaSet)
-        .withUid(uid.isEmpty() ? null : uid)
-        .endInvolvedObject()
-        .withType(warning ? "Warning" : "Normal")
-        .withReason(reason)
-        .withMessage(text)
-        .withNewSource().withComponent(COMPONENT).endSource()
-        .withReportingComponent(COMPONENT)
-        .withFirstTimestamp(now)
-        .withLastTimestamp(now)
-        .withCount(1)
-        .build();
+    String text =
+        message.length() <= MAX_MESSAGE ? message : message.substring(0, MAX_MESSAGE - 3) + "...";
+    Event event =
+        new EventBuilder()
+            .withNewMetadata()
+            .withNamespace(namespace)
+            .withName(
+                replicaSet
+                    + "."
+                    + UUID.randomUUID()
+                        .toString()
+                        .replace("-", "")
+                        .substring(0, 16)
+                        .toLowerCase(Locale.ROOT))
+            .endMetadata()
+            .withNewInvolvedObject()
+            .withApiVersion("apps/v1")
+            .withKind("ReplicaSet")
+            .withNamespace(namespace)
+            .withName(replicaSet)
+            .withUid(uid.isEmpty() ? null : uid)
+            .endInvolvedObject()
+            .withType(warning ? "Warning" : "Normal")
+            .withReason(reason)
+            .withMessage(text)
+            .withNewSource()
+            .withComponent(COMPONENT)
+            .endSource()
+            .withReportingComponent(COMPONENT)
+            .withFirstTimestamp(now)
+            .withLastTimestamp(now)
+            .withCount(1)
+            .build();
     try {
       client.v1().events().inNamespace(namespace).resource(event).create();
     } catch (KubernetesClientException e) {

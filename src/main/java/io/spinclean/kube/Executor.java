@@ -28,12 +28,12 @@ import java.util.stream.Collectors;
  * Executes a plan that was shown to the user, and never more than it shows.
  *
  * <p>Invariants: only a version that is DELETE both in the shown plan and in a plan of a fresh
- * snapshot, with the same uid, is ever written to; every delete carries preconditions (uid, and
- * the resourceVersion of the fresh snapshot or of its own drain patch) and a Background or
- * Foreground propagation policy, never Orphan; after the first unexpected API error nothing more
- * is written (the rest is NOT_ATTEMPTED); once {@code stopping} says so (SIGTERM in {@code watch})
- * the deletion in flight ends without further retries and the rest is NOT_ATTEMPTED, so a batch
- * is never left half done without a result for every version.
+ * snapshot, with the same uid, is ever written to; every delete carries preconditions (uid, and the
+ * resourceVersion of the fresh snapshot or of its own drain patch) and a Background or Foreground
+ * propagation policy, never Orphan; after the first unexpected API error nothing more is written
+ * (the rest is NOT_ATTEMPTED); once {@code stopping} says so (SIGTERM in {@code watch}) the
+ * deletion in flight ends without further retries and the rest is NOT_ATTEMPTED, so a batch is
+ * never left half done without a result for every version.
  */
 public final class Executor {
   static final String STOPPED = "not attempted: spinclean is stopping";
@@ -50,14 +50,25 @@ public final class Executor {
    * @param freshSnapshot reads the same namespaces as the shown plan did
    * @param planner the planner (same policy) that made the shown plan
    */
-  Executor(KubernetesClient client, SnapshotSource freshSnapshot, Planner planner,
-      ApplyOptions options, Sleeper sleeper) {
+  Executor(
+      KubernetesClient client,
+      SnapshotSource freshSnapshot,
+      Planner planner,
+      ApplyOptions options,
+      Sleeper sleeper) {
     this(client, freshSnapshot, planner, options, sleeper, () -> false);
   }
 
-  /** @param stopping polled between requests: true = write nothing more */
-  Executor(KubernetesClient client, SnapshotSource freshSnapshot, Planner planner,
-      ApplyOptions options, Sleeper sleeper, BooleanSupplier stopping) {
+  /**
+   * @param stopping polled between requests: true = write nothing more
+   */
+  Executor(
+      KubernetesClient client,
+      SnapshotSource freshSnapshot,
+      Planner planner,
+      ApplyOptions options,
+      Sleeper sleeper,
+      BooleanSupplier stopping) {
     this.stopping = Objects.requireNonNull(stopping, "stopping");
     this.freshSnapshot = Objects.requireNonNull(freshSnapshot, "freshSnapshot");
     this.planner = Objects.requireNonNull(planner, "planner");
@@ -73,19 +84,26 @@ public final class Executor {
    * @param freshSnapshot reads the same namespaces as the shown plan did
    * @param planner the planner (same policy) that made the shown plan
    */
-  public static Executor create(KubeConnection connection, SnapshotSource freshSnapshot,
-      Planner planner, ApplyOptions options) {
+  public static Executor create(
+      KubeConnection connection,
+      SnapshotSource freshSnapshot,
+      Planner planner,
+      ApplyOptions options) {
     return create(connection, freshSnapshot, planner, options, () -> false);
   }
 
   /**
-   * As {@link #create(KubeConnection, SnapshotSource, Planner, ApplyOptions)}, stopping early
-   * once {@code stopping} is true: what was not deleted yet is reported NOT_ATTEMPTED.
+   * As {@link #create(KubeConnection, SnapshotSource, Planner, ApplyOptions)}, stopping early once
+   * {@code stopping} is true: what was not deleted yet is reported NOT_ATTEMPTED.
    */
-  public static Executor create(KubeConnection connection, SnapshotSource freshSnapshot,
-      Planner planner, ApplyOptions options, BooleanSupplier stopping) {
-    return new Executor(connection.client(), freshSnapshot, planner, options, Sleeper.SYSTEM,
-        stopping);
+  public static Executor create(
+      KubeConnection connection,
+      SnapshotSource freshSnapshot,
+      Planner planner,
+      ApplyOptions options,
+      BooleanSupplier stopping) {
+    return new Executor(
+        connection.client(), freshSnapshot, planner, options, Sleeper.SYSTEM, stopping);
   }
 
   /**
@@ -96,10 +114,20 @@ public final class Executor {
    */
   public ApplyReport execute(Plan shown) throws ApiException {
     if (stopping.getAsBoolean()) {
-      return new ApplyReport(shown, shown.deletions().stream()
-          .map(d -> new DeletionResult(d.cluster(), d.version().name(), d.version().uid(),
-              Outcome.NOT_ATTEMPTED, false, STOPPED))
-          .toList(), List.of());
+      return new ApplyReport(
+          shown,
+          shown.deletions().stream()
+              .map(
+                  d ->
+                      new DeletionResult(
+                          d.cluster(),
+                          d.version().name(),
+                          d.version().uid(),
+                          Outcome.NOT_ATTEMPTED,
+                          false,
+                          STOPPED))
+              .toList(),
+          List.of());
     }
     Snapshot snapshot = freshSnapshot.read();
     Plan again = planner.plan(snapshot);
@@ -111,13 +139,23 @@ public final class Executor {
       try {
         target = reconcile(deletion, snapshot, again);
       } catch (Halt nothingToDo) {
-        results.add(new DeletionResult(deletion.cluster(), deletion.version().name(),
-            deletion.version().uid(), nothingToDo.outcome(), false, nothingToDo.detail()));
+        results.add(
+            new DeletionResult(
+                deletion.cluster(),
+                deletion.version().name(),
+                deletion.version().uid(),
+                nothingToDo.outcome(),
+                false,
+                nothingToDo.detail()));
         continue;
       }
       if (failed != null) {
-        results.add(result(target, Outcome.NOT_ATTEMPTED, false,
-            "not attempted: stopped after " + failed + " failed"));
+        results.add(
+            result(
+                target,
+                Outcome.NOT_ATTEMPTED,
+                false,
+                "not attempted: stopped after " + failed + " failed"));
         continue;
       }
       if (stopping.getAsBoolean()) {
@@ -139,8 +177,10 @@ public final class Executor {
       }
     }
     List<String> remaining = List.of();
-    if (options.waitTimeout().isPresent() && !deleted.isEmpty()
-        && !Thread.currentThread().isInterrupted() && !stopping.getAsBoolean()) {
+    if (options.waitTimeout().isPresent()
+        && !deleted.isEmpty()
+        && !Thread.currentThread().isInterrupted()
+        && !stopping.getAsBoolean()) {
       remaining = awaitGone(deleted, results);
     }
     return new ApplyReport(shown, results, remaining);
@@ -152,16 +192,17 @@ public final class Executor {
    * @return what to act on: the version is DELETE in both plans, with the same uid
    * @throws Halt there is nothing to do, with the outcome to report
    */
-  private static Target reconcile(Plan.Deletion shown, Snapshot snapshot, Plan again)
-      throws Halt {
+  private static Target reconcile(Plan.Deletion shown, Snapshot snapshot, Plan again) throws Halt {
     ClusterKey key = shown.cluster();
     VersionPlan version = shown.version();
-    ReplicaSet rs = snapshot.replicaSets().stream()
-        .filter(r -> r.namespace().equals(key.namespace()) && r.name().equals(version.name()))
-        .findFirst()
-        .orElseThrow(() -> new Halt(Outcome.ALREADY_GONE, "no longer exists"));
+    ReplicaSet rs =
+        snapshot.replicaSets().stream()
+            .filter(r -> r.namespace().equals(key.namespace()) && r.name().equals(version.name()))
+            .findFirst()
+            .orElseThrow(() -> new Halt(Outcome.ALREADY_GONE, "no longer exists"));
     if (!rs.uid().equals(version.uid())) {
-      throw new Halt(Outcome.SKIPPED_CHANGED,
+      throw new Halt(
+          Outcome.SKIPPED_CHANGED,
           "replaced since the plan: uid " + version.uid() + " is now " + rs.uid());
     }
     if (rs.terminating()) {
@@ -169,22 +210,36 @@ public final class Executor {
     }
     Optional<ClusterPlan> cluster =
         again.clusters().stream().filter(c -> c.key().equals(key)).findFirst();
-    VersionPlan fresh = cluster
-        .flatMap(c -> c.versions().stream()
-            .filter(v -> v.name().equals(version.name()) && v.uid().equals(version.uid()))
-            .findFirst())
-        .orElseThrow(() -> new Halt(Outcome.SKIPPED_CHANGED,
-            "no longer a version of cluster " + key + " in a fresh plan"));
+    VersionPlan fresh =
+        cluster
+            .flatMap(
+                c ->
+                    c.versions().stream()
+                        .filter(
+                            v -> v.name().equals(version.name()) && v.uid().equals(version.uid()))
+                        .findFirst())
+            .orElseThrow(
+                () ->
+                    new Halt(
+                        Outcome.SKIPPED_CHANGED,
+                        "no longer a version of cluster " + key + " in a fresh plan"));
     if (fresh.action() != Action.DELETE) {
       // Never the other way round: what only the fresh plan deletes was not shown to anyone.
-      throw new Halt(Outcome.SKIPPED_CHANGED, "now " + fresh.action() + " (" + fresh.reason()
-          + ") in a fresh plan: " + fresh.detail());
+      throw new Halt(
+          Outcome.SKIPPED_CHANGED,
+          "now " + fresh.action() + " (" + fresh.reason() + ") in a fresh plan: " + fresh.detail());
     }
     List<String> serviceNames = cluster.get().services();
-    List<Service> services = snapshot.services().stream()
-        .filter(s -> s.namespace().equals(key.namespace()) && serviceNames.contains(s.name()))
-        .toList();
-    return new Target(key, rs.name(), rs.uid(), rs.resourceVersion(), rs.templateLabels(),
+    List<Service> services =
+        snapshot.services().stream()
+            .filter(s -> s.namespace().equals(key.namespace()) && serviceNames.contains(s.name()))
+            .toList();
+    return new Target(
+        key,
+        rs.name(),
+        rs.uid(),
+        rs.resourceVersion(),
+        rs.templateLabels(),
         snapshot.pods().stream()
             .filter(p -> p.namespace().equals(key.namespace()) && p.ownerUids().contains(rs.uid()))
             .toList(),
@@ -206,33 +261,51 @@ public final class Executor {
 
   private DeletionResult delete(Target target, Drainer.Drained drained)
       throws InterruptedException {
-    DeleteOptions body = new DeleteOptionsBuilder()
-        .withApiVersion("v1")
-        .withKind("DeleteOptions")
-        .withPreconditions(new PreconditionsBuilder()
-            .withUid(target.uid())
-            .withResourceVersion(drained.resourceVersion())
-            .build())
-        .withPropagationPolicy(options.cascade().propagationPolicy())
-        .build();
+    DeleteOptions body =
+        new DeleteOptionsBuilder()
+            .withApiVersion("v1")
+            .withKind("DeleteOptions")
+            .withPreconditions(
+                new PreconditionsBuilder()
+                    .withUid(target.uid())
+                    .withResourceVersion(drained.resourceVersion())
+                    .build())
+            .withPropagationPolicy(options.cascade().propagationPolicy())
+            .build();
     Requests.Reply reply;
     try {
       reply = requests.delete(target.path(), body);
     } catch (IOException e) {
-      return result(target, Outcome.FAILED, drained.drained(), requests.describe("delete",
-          "replicasets", target.namespace(), e));
+      return result(
+          target,
+          Outcome.FAILED,
+          drained.drained(),
+          requests.describe("delete", "replicasets", target.namespace(), e));
     }
     if (reply.ok()) {
       return result(target, Outcome.DELETED, drained.drained(), drained.detail());
     }
     return switch (reply.code()) {
-      case 404 -> result(target, Outcome.ALREADY_GONE, drained.drained(),
-          "deleted by someone else first (404 Not Found)");
-      case 409 -> result(target, Outcome.SKIPPED_CHANGED, drained.drained(),
-          "changed since the fresh snapshot: the API server refused the delete (409 Conflict)"
-              + (drained.drained() ? "; it was drained and no longer takes traffic" : ""));
-      default -> result(target, Outcome.FAILED, drained.drained(), requests.describe(
-          "delete", "replicasets", target.namespace(), requests.failure(reply)));
+      case 404 ->
+          result(
+              target,
+              Outcome.ALREADY_GONE,
+              drained.drained(),
+              "deleted by someone else first (404 Not Found)");
+      case 409 ->
+          result(
+              target,
+              Outcome.SKIPPED_CHANGED,
+              drained.drained(),
+              "changed since the fresh snapshot: the API server refused the delete (409 Conflict)"
+                  + (drained.drained() ? "; it was drained and no longer takes traffic" : ""));
+      default ->
+          result(
+              target,
+              Outcome.FAILED,
+              drained.drained(),
+              requests.describe(
+                  "delete", "replicasets", target.namespace(), requests.failure(reply)));
     };
   }
 
@@ -240,13 +313,18 @@ public final class Executor {
   private List<String> awaitGone(List<Target> deleted, List<DeletionResult> results) {
     Waiter.Left left;
     try {
-      left = waiter.await(deleted, options.cascade() == ApplyOptions.Cascade.FOREGROUND,
-          options.waitTimeout().get());
+      left =
+          waiter.await(
+              deleted,
+              options.cascade() == ApplyOptions.Cascade.FOREGROUND,
+              options.waitTimeout().get());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      left = new Waiter.Left(deleted.stream().map(Target::toString).toList(),
-          deleted.stream().map(Target::uid).collect(Collectors.toSet()),
-          Optional.of("interrupted while waiting"));
+      left =
+          new Waiter.Left(
+              deleted.stream().map(Target::toString).toList(),
+              deleted.stream().map(Target::uid).collect(Collectors.toSet()),
+              Optional.of("interrupted while waiting"));
     }
     String timeout = ApplyOptions.format(options.waitTimeout().get());
     for (int i = 0; i < results.size(); i++) {
@@ -254,17 +332,26 @@ public final class Executor {
       if (r.outcome() != Outcome.DELETED || !left.unfinished().contains(r.uid())) {
         continue;
       }
-      String note = left.error().map(e -> "--wait could not confirm it is gone: " + e)
-          .orElse("still present after --wait " + timeout);
-      results.set(i, new DeletionResult(r.cluster(), r.name(), r.uid(), r.outcome(), r.drained(),
-          r.detail().isEmpty() ? note : r.detail() + "; " + note));
+      String note =
+          left.error()
+              .map(e -> "--wait could not confirm it is gone: " + e)
+              .orElse("still present after --wait " + timeout);
+      results.set(
+          i,
+          new DeletionResult(
+              r.cluster(),
+              r.name(),
+              r.uid(),
+              r.outcome(),
+              r.drained(),
+              r.detail().isEmpty() ? note : r.detail() + "; " + note));
     }
     return left.remaining();
   }
 
   private static DeletionResult result(
       Target target, Outcome outcome, boolean drained, String detail) {
-    return new DeletionResult(target.cluster(), target.name(), target.uid(), outcome, drained,
-        detail);
+    return new DeletionResult(
+        target.cluster(), target.name(), target.uid(), outcome, drained, detail);
   }
 }

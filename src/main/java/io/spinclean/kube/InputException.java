@@ -1,9 +1,9 @@
 package io.spinclean.kube;
 
 /**
- * Input the user gave cannot be read: a file that is not JSON/YAML, a document without the fields
- * a Kubernetes object must have. The message is one sentence that names the file and what is
- * wrong; the CLI prints it and exits 2.
+ * Input the user gave cannot be read: a file that is not JSON/YAML, a document without the fields a
+ * Kubernetes object must have. The message is one sentence that names the file and what is wrong;
+ * the CLI prints it and exits 2.
  */
 public final class InputException extends Exception {
   private static final long serialVersionUID = 1L;

@@ -14,11 +14,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * Leader election on a {@code coordination.k8s.io/v1} Lease, with fabric8's LeaderElector: only
- * the holder of the Lease may delete.
+ * Leader election on a {@code coordination.k8s.io/v1} Lease, with fabric8's LeaderElector: only the
+ * holder of the Lease may delete.
  *
- * <p>Invariant: {@link #isLeader} is true only between "started leading" and "stopped leading";
- * it turns false as soon as the renew deadline passes without a renewal, which is before the Lease
+ * <p>Invariant: {@link #isLeader} is true only between "started leading" and "stopped leading"; it
+ * turns false as soon as the renew deadline passes without a renewal, which is before the Lease
  * expires for the others ({@code renewDeadline < leaseDuration}), so a leader that lost its Lease
  * stops acting before a stand-by can take over. Closing releases the Lease, so a stand-by takes
  * over at once on a clean shutdown, and within {@code leaseDuration} when the leader dies.
@@ -43,32 +43,44 @@ public final class LeaseElection implements AutoCloseable {
     }
   }
 
-  private LeaseElection(KubernetesClient client, String namespace, String name, String identity,
-      Timing timing, Consumer<Boolean> onChange) {
-    this.executor = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "spinclean-lease");
-      t.setDaemon(true);
-      return t;
-    });
-    LeaderCallbacks callbacks = new LeaderCallbacks(
-        () -> {
-          leader.set(true);
-          onChange.accept(true);
-        },
-        () -> {
-          leader.set(false);
-          onChange.accept(false);
-        },
-        newLeader -> { });
-    LeaderElector elector = new LeaderElector(client, new LeaderElectionConfigBuilder()
-        .withName(name)
-        .withLock(new LeaseLock(namespace, name, identity))
-        .withLeaseDuration(timing.leaseDuration())
-        .withRenewDeadline(timing.renewDeadline())
-        .withRetryPeriod(timing.retryPeriod())
-        .withReleaseOnCancel(true)
-        .withLeaderCallbacks(callbacks)
-        .build(), executor);
+  private LeaseElection(
+      KubernetesClient client,
+      String namespace,
+      String name,
+      String identity,
+      Timing timing,
+      Consumer<Boolean> onChange) {
+    this.executor =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "spinclean-lease");
+              t.setDaemon(true);
+              return t;
+            });
+    LeaderCallbacks callbacks =
+        new LeaderCallbacks(
+            () -> {
+              leader.set(true);
+              onChange.accept(true);
+            },
+            () -> {
+              leader.set(false);
+              onChange.accept(false);
+            },
+            newLeader -> {});
+    LeaderElector elector =
+        new LeaderElector(
+            client,
+            new LeaderElectionConfigBuilder()
+                .withName(name)
+                .withLock(new LeaseLock(namespace, name, identity))
+                .withLeaseDuration(timing.leaseDuration())
+                .withRenewDeadline(timing.renewDeadline())
+                .withRetryPeriod(timing.retryPeriod())
+                .withReleaseOnCancel(true)
+                .withLeaderCallbacks(callbacks)
+                .build(),
+            executor);
     this.running = elector.start();
   }
 
@@ -78,11 +90,20 @@ public final class LeaseElection implements AutoCloseable {
    * @param identity this instance's name in the Lease, e.g. the pod name
    * @param onChange told true when this instance starts leading, false when it stops
    */
-  public static LeaseElection start(KubeConnection connection, String namespace, String name,
-      String identity, Timing timing, Consumer<Boolean> onChange) {
-    return new LeaseElection(connection.client(), Objects.requireNonNull(namespace),
-        Objects.requireNonNull(name), Objects.requireNonNull(identity),
-        Objects.requireNonNull(timing), Objects.requireNonNull(onChange));
+  public static LeaseElection start(
+      KubeConnection connection,
+      String namespace,
+      String name,
+      String identity,
+      Timing timing,
+      Consumer<Boolean> onChange) {
+    return new LeaseElection(
+        connection.client(),
+        Objects.requireNonNull(namespace),
+        Objects.requireNonNull(name),
+        Objects.requireNonNull(identity),
+        Objects.requireNonNull(timing),
+        Objects.requireNonNull(onChange));
   }
 
   public boolean isLeader() {

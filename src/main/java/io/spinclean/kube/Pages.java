@@ -37,11 +37,13 @@ final class Pages {
       String token = null;
       try {
         do {
-          KubernetesResourceList<T> page = lister.apply(new ListOptionsBuilder()
-              .withLabelSelector(labelSelector.isEmpty() ? null : labelSelector)
-              .withLimit(LiveReader.PAGE_SIZE)
-              .withContinue(token)
-              .build());
+          KubernetesResourceList<T> page =
+              lister.apply(
+                  new ListOptionsBuilder()
+                      .withLabelSelector(labelSelector.isEmpty() ? null : labelSelector)
+                      .withLimit(LiveReader.PAGE_SIZE)
+                      .withContinue(token)
+                      .build());
           for (T item : page.getItems()) {
             R mapped = mapper.apply(item);
             if (keep.test(mapped)) {

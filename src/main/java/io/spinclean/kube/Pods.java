@@ -13,9 +13,9 @@ import java.util.stream.Collectors;
 /**
  * The pods of one ReplicaSet, as they are now: pods whose ownerReference names its uid.
  *
- * <p>Invariant: ownership is decided by the uid alone. The label selector only narrows what the
- * API server sends (on a namespace of 50,000 pods, a version's few instead of all of them); a pod
- * of another ReplicaSet can carry the same labels, and is never taken for one of this one's.
+ * <p>Invariant: ownership is decided by the uid alone. The label selector only narrows what the API
+ * server sends (on a namespace of 50,000 pods, a version's few instead of all of them); a pod of
+ * another ReplicaSet can carry the same labels, and is never taken for one of this one's.
  *
  * <p>The list is paged ({@link Pages}): {@value LiveReader#PAGE_SIZE} a page, {@code continue}
  * tokens, one fresh start when a token has expired (410 Gone).
@@ -54,11 +54,14 @@ final class Pods {
       return "";
     }
     Map<String, String> terms = new TreeMap<>();
-    selector.getMatchLabels().forEach((key, value) -> {
-      if (key != null && value != null && !without.contains(key)) {
-        terms.put(key, value);
-      }
-    });
+    selector
+        .getMatchLabels()
+        .forEach(
+            (key, value) -> {
+              if (key != null && value != null && !without.contains(key)) {
+                terms.put(key, value);
+              }
+            });
     return terms.entrySet().stream()
         .map(e -> e.getKey() + "=" + e.getValue())
         .collect(Collectors.joining(","));

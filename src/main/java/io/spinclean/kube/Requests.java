@@ -22,9 +22,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * The write requests of {@code apply}, sent as plain HTTP through the client's own HTTP stack
- * (same authentication, TLS and request timeout). Plain, because fabric8's delete cannot send a
- * uid precondition, and its patch reads the object first.
+ * The write requests of {@code apply}, sent as plain HTTP through the client's own HTTP stack (same
+ * authentication, TLS and request timeout). Plain, because fabric8's delete cannot send a uid
+ * precondition, and its patch reads the object first.
  *
  * <p>Transient failures (429, 5xx, I/O errors such as a timeout) are retried here at most {@link
  * #MAX_RETRIES} times, waiting what the server asks in {@code Retry-After} (capped at {@link
@@ -49,7 +49,9 @@ final class Requests {
     this(client, sleeper, () -> false);
   }
 
-  /** @param stopping once true, a failed request is not retried (shutdown must not wait 30 s) */
+  /**
+   * @param stopping once true, a failed request is not retried (shutdown must not wait 30 s)
+   */
   Requests(KubernetesClient client, Sleeper sleeper, BooleanSupplier stopping) {
     this.stopping = stopping;
     RequestConfig noRetries =
@@ -101,10 +103,11 @@ final class Requests {
     }
     if (status == null) {
       String text = reply.body().strip();
-      status = new StatusBuilder()
-          .withCode(reply.code())
-          .withMessage(text.length() > 200 ? text.substring(0, 200) + "..." : text)
-          .build();
+      status =
+          new StatusBuilder()
+              .withCode(reply.code())
+              .withMessage(text.length() > 200 ? text.substring(0, 200) + "..." : text)
+              .build();
     } else if (status.getCode() == null || status.getCode() == 0) {
       status.setCode(reply.code());
     }
@@ -143,9 +146,10 @@ final class Requests {
   private Reply once(String method, String path, String contentType, String body)
       throws IOException, InterruptedException {
     HttpRequest.Builder request = http.newHttpRequestBuilder().uri(base + path);
-    request = "DELETE".equals(method)
-        ? request.delete(contentType, body)
-        : request.patch(contentType, body);
+    request =
+        "DELETE".equals(method)
+            ? request.delete(contentType, body)
+            : request.patch(contentType, body);
     if (timeoutMillis > 0) {
       request.timeout(timeoutMillis, TimeUnit.MILLISECONDS);
     }
@@ -155,7 +159,9 @@ final class Requests {
       String text = response.body() == null ? "" : response.body();
       int code = response.code();
       boolean retriable = code == 429 || code >= 500;
-      return new Reply(code, text,
+      return new Reply(
+          code,
+          text,
           retriable ? retryAfter(response.header("Retry-After"), text) : Optional.empty());
     } catch (InterruptedException e) {
       pending.cancel(true);
@@ -187,7 +193,8 @@ final class Requests {
     }
     try {
       Status status = json.unmarshal(body, Status.class);
-      if (status != null && status.getDetails() != null
+      if (status != null
+          && status.getDetails() != null
           && status.getDetails().getRetryAfterSeconds() != null) {
         return Optional.of(Duration.ofSeconds(status.getDetails().getRetryAfterSeconds()));
       }

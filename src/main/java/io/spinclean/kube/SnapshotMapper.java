@@ -28,8 +28,8 @@ import java.util.Set;
  * <p>Missing maps and lists are empty; a missing namespace is {@code default} (kubectl's).
  *
  * <p>Every method throws IllegalArgumentException when a field cannot be understood; the message
- *     names the field and the value (e.g. {@code metadata.creationTimestamp is not an RFC 3339
- *     time: "yesterday"}) and the caller adds where the object came from
+ * names the field and the value (e.g. {@code metadata.creationTimestamp is not an RFC 3339 time:
+ * "yesterday"}) and the caller adds where the object came from
  */
 final class SnapshotMapper {
   static final String DEFAULT_NAMESPACE = "default";

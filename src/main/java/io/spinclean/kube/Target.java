@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A version that is DELETE in both the shown and the fresh plan, with what the fresh snapshot
- * says about it: the only thing {@code apply} ever writes to.
+ * A version that is DELETE in both the shown and the fresh plan, with what the fresh snapshot says
+ * about it: the only thing {@code apply} ever writes to.
  *
  * @param resourceVersion the ReplicaSet's resourceVersion in the fresh snapshot
  * @param templateLabels {@code spec.template.metadata.labels} in the fresh snapshot

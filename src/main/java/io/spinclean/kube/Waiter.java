@@ -29,6 +29,7 @@ import java.util.stream.Collectors;
  */
 final class Waiter {
   static final Duration POLL = Duration.ofSeconds(1);
+
   /**
    * Above this many versions in a namespace, one paged list of all its pods replaces one list per
    * version: each label-selected list still costs the API server a pass over the namespace's pods.
@@ -64,8 +65,8 @@ final class Waiter {
       Set<String> unfinished = new HashSet<>();
       for (Map.Entry<String, List<Target>> ns : byNamespace.entrySet()) {
         String namespace = ns.getKey();
-        Map<String, Target> wanted = ns.getValue().stream()
-            .collect(Collectors.toMap(Target::uid, t -> t, (a, b) -> a));
+        Map<String, Target> wanted =
+            ns.getValue().stream().collect(Collectors.toMap(Target::uid, t -> t, (a, b) -> a));
         Set<String> uids;
         try {
           uids = stillListed(namespace, wanted, selectors);
@@ -75,10 +76,11 @@ final class Waiter {
         }
         ns.getValue().stream()
             .filter(t -> uids.contains(t.uid()))
-            .forEach(t -> {
-              remaining.add(t.toString());
-              unfinished.add(t.uid());
-            });
+            .forEach(
+                t -> {
+                  remaining.add(t.toString());
+                  unfinished.add(t.uid());
+                });
         if (pods) {
           Set<String> owners = wanted.keySet();
           Collection<Pod> items;
@@ -89,10 +91,11 @@ final class Waiter {
           }
           items.stream()
               .sorted(Comparator.comparing(Pod::name))
-              .forEach(p -> {
-                remaining.add(namespace + "/" + p.name() + " (pod)");
-                p.ownerUids().stream().filter(owners::contains).forEach(unfinished::add);
-              });
+              .forEach(
+                  p -> {
+                    remaining.add(namespace + "/" + p.name() + " (pod)");
+                    p.ownerUids().stream().filter(owners::contains).forEach(unfinished::add);
+                  });
         }
       }
       Instant now = sleeper.now();
@@ -105,14 +108,15 @@ final class Waiter {
   }
 
   /** The uids of the deleted versions still listed; notes their pods' selectors on the way. */
-  private Set<String> stillListed(String namespace, Map<String, Target> wanted,
-      Map<String, String> selectors) {
+  private Set<String> stillListed(
+      String namespace, Map<String, Target> wanted, Map<String, String> selectors) {
     Set<String> uids = new HashSet<>();
-    for (Listed rs : Pages.list(
-        options -> client.apps().replicaSets().inNamespace(namespace).list(options),
-        "",
-        rs -> listed(rs, wanted),
-        Objects::nonNull)) {
+    for (Listed rs :
+        Pages.list(
+            options -> client.apps().replicaSets().inNamespace(namespace).list(options),
+            "",
+            rs -> listed(rs, wanted),
+            Objects::nonNull)) {
       uids.add(rs.uid());
       if (!rs.podSelector().isEmpty()) {
         selectors.put(rs.uid(), rs.podSelector());
@@ -129,14 +133,16 @@ final class Waiter {
     if (target == null) {
       return null;
     }
-    return new Listed(target.uid(), Pods.selector(
-        rs.getSpec() == null ? null : rs.getSpec().getSelector(),
-        Drainer.selectorKeys(target.services())));
+    return new Listed(
+        target.uid(),
+        Pods.selector(
+            rs.getSpec() == null ? null : rs.getSpec().getSelector(),
+            Drainer.selectorKeys(target.services())));
   }
 
   /** The pods, by name, that any of the deleted versions owns. */
-  private Collection<Pod> podsOf(String namespace, List<Target> versions,
-      Map<String, String> selectors) {
+  private Collection<Pod> podsOf(
+      String namespace, List<Target> versions, Map<String, String> selectors) {
     Set<String> owners = versions.stream().map(Target::uid).collect(Collectors.toSet());
     Map<String, Pod> found = new HashMap<>();
     if (versions.size() <= MAX_VERSION_LISTS && selectors.keySet().containsAll(owners)) {
@@ -145,15 +151,20 @@ final class Waiter {
             .forEach(p -> found.put(p.name(), p));
       }
     } else {
-      Pages.list(options -> client.pods().inNamespace(namespace).list(options), "",
-              SnapshotMapper::pod, p -> p.ownerUids().stream().anyMatch(owners::contains))
+      Pages.list(
+              options -> client.pods().inNamespace(namespace).list(options),
+              "",
+              SnapshotMapper::pod,
+              p -> p.ownerUids().stream().anyMatch(owners::contains))
           .forEach(p -> found.put(p.name(), p));
     }
     return found.values();
   }
 
   private static Left unconfirmed(List<Target> deleted, String error) {
-    return new Left(deleted.stream().map(Target::toString).toList(),
-        deleted.stream().map(Target::uid).collect(Collectors.toSet()), Optional.of(error));
+    return new Left(
+        deleted.stream().map(Target::toString).toList(),
+        deleted.stream().map(Target::uid).collect(Collectors.toSet()),
+        Optional.of(error));
   }
 }

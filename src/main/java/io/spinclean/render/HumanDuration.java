@@ -3,9 +3,9 @@ package io.spinclean.render;
 import java.time.Duration;
 
 /**
- * Durations as people read them in a terminal: {@code 5d3h}, {@code 12m}, {@code 45s}. An age
- * shows its two most significant units; a policy value shows every unit, so nothing the user typed
- * is rounded away.
+ * Durations as people read them in a terminal: {@code 5d3h}, {@code 12m}, {@code 45s}. An age shows
+ * its two most significant units; a policy value shows every unit, so nothing the user typed is
+ * rounded away.
  */
 final class HumanDuration {
   private static final long[] SECONDS = {86_400, 3_600, 60, 1};

@@ -25,14 +25,14 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Renders a {@link Plan} or an {@link ApplyReport} as the JSON document described in
- * docs/output.md and docs/plan.schema.json ({@code apiVersion: spinclean.io/v1}).
+ * Renders a {@link Plan} or an {@link ApplyReport} as the JSON document described in docs/output.md
+ * and docs/plan.schema.json ({@code apiVersion: spinclean.io/v1}).
  *
  * <p>Invariants: the trees are built field by field here, never by reflecting over the core
  * records, so renaming a record accessor cannot change the schema; fields appear in a fixed order
  * and sets are sorted, so the same value always gives the same bytes; within {@code
- * spinclean.io/v1} fields are only ever added. Output is pretty-printed with a two-space indent
- * and ends with a newline. Pure: no I/O, no clock.
+ * spinclean.io/v1} fields are only ever added. Output is pretty-printed with a two-space indent and
+ * ends with a newline. Pure: no I/O, no clock.
  */
 public final class JsonRenderer {
   public static final String API_VERSION = "spinclean.io/v1";
@@ -127,9 +127,8 @@ public final class JsonRenderer {
     for (VersionPlan v : c.versions()) {
       ObjectNode version = version(v);
       if (results != null) {
-        DeletionResult r = v.action() == Action.DELETE
-            ? results.get(new VersionRef(c.key(), v.name()))
-            : null;
+        DeletionResult r =
+            v.action() == Action.DELETE ? results.get(new VersionRef(c.key(), v.name())) : null;
         version.put("outcome", r == null ? null : r.outcome().name());
       }
       versions.add(version);
@@ -189,10 +188,11 @@ public final class JsonRenderer {
   /** Two-space indent, {@code "key": value}, {@code []} and {@code {}} for empty containers. */
   private static DefaultPrettyPrinter printer() {
     DefaultIndenter indenter = new DefaultIndenter("  ", "\n");
-    Separators separators = Separators.createDefaultInstance()
-        .withObjectNameValueSpacing(Separators.Spacing.AFTER)
-        .withObjectEmptySeparator("")
-        .withArrayEmptySeparator("");
+    Separators separators =
+        Separators.createDefaultInstance()
+            .withObjectNameValueSpacing(Separators.Spacing.AFTER)
+            .withObjectEmptySeparator("")
+            .withArrayEmptySeparator("");
     return new DefaultPrettyPrinter(separators)
         .withObjectIndenter(indenter)
         .withArrayIndenter(indenter);

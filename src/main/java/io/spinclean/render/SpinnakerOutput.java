@@ -21,10 +21,10 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Renders a {@link Plan} or an {@link ApplyReport} for a Spinnaker "Run Job (Manifest)" stage
- * that captures output from logs (SPINNAKER.md §5): the human table of {@link TableRenderer},
- * then exactly one line {@code SPINNAKER_CONFIG_JSON={...}} whose keys become the stage's outputs,
- * e.g. {@code ${#stage('Cleanup')['outputs']['spincleanDeleted']}}. The keys are described in
+ * Renders a {@link Plan} or an {@link ApplyReport} for a Spinnaker "Run Job (Manifest)" stage that
+ * captures output from logs (SPINNAKER.md §5): the human table of {@link TableRenderer}, then
+ * exactly one line {@code SPINNAKER_CONFIG_JSON={...}} whose keys become the stage's outputs, e.g.
+ * {@code ${#stage('Cleanup')['outputs']['spincleanDeleted']}}. The keys are described in
  * docs/spinnaker.md.
  *
  * <p>Invariants, whatever the cluster data (names and annotation values are any strings):
@@ -55,11 +55,12 @@ public final class SpinnakerOutput {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   // ASCII only: the line survives any stdout encoding and log pipeline unchanged. Slashes stay
   // unescaped so that "example/webapp-v002" reads as itself in the log.
-  private static final ObjectWriter WRITER = JsonMapper.builder()
-      .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
-      .disable(JsonWriteFeature.ESCAPE_FORWARD_SLASHES)
-      .build()
-      .writer();
+  private static final ObjectWriter WRITER =
+      JsonMapper.builder()
+          .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
+          .disable(JsonWriteFeature.ESCAPE_FORWARD_SLASHES)
+          .build()
+          .writer();
 
   private SpinnakerOutput() {}
 
@@ -111,8 +112,8 @@ public final class SpinnakerOutput {
 
   /**
    * Text that Spinnaker reads as nothing: each marker gets a hyphen for its first underscore
-   * ({@code SPINNAKER-PROPERTY_}, {@code SPINNAKER-CONFIG_JSON=}). For anything else the job
-   * writes to its log, such as error messages on stderr.
+   * ({@code SPINNAKER-PROPERTY_}, {@code SPINNAKER-CONFIG_JSON=}). For anything else the job writes
+   * to its log, such as error messages on stderr.
    */
   public static String neutralise(String text) {
     // Neither marker can overlap itself or be re-created by the replacement (it has no '_'
@@ -130,8 +131,8 @@ public final class SpinnakerOutput {
     ObjectNode out = outputs(verdict, "plan", exitCode, null, collect(plan, lists));
     ArrayNode clusters = out.putArray("spincleanClusters");
     for (ClusterPlan c : plan.clusters()) {
-      cluster(clusters, c).set("deleted", strings(c.deletions().stream()
-          .map(VersionPlan::name).toList()));
+      cluster(clusters, c)
+          .set("deleted", strings(c.deletions().stream().map(VersionPlan::name).toList()));
     }
     return planTable(plan) + line(out);
   }
@@ -164,10 +165,11 @@ public final class SpinnakerOutput {
     ObjectNode out = outputs(verdict, "apply", exitCode, null, lists);
     ArrayNode clusters = out.putArray("spincleanClusters");
     for (ClusterPlan c : report.plan().clusters()) {
-      List<String> deleted = report.results().stream()
-          .filter(r -> r.cluster().equals(c.key()) && r.outcome() == Outcome.DELETED)
-          .map(DeletionResult::name)
-          .toList();
+      List<String> deleted =
+          report.results().stream()
+              .filter(r -> r.cluster().equals(c.key()) && r.outcome() == Outcome.DELETED)
+              .map(DeletionResult::name)
+              .toList();
       cluster(clusters, c).set("deleted", strings(deleted));
     }
     return neutralise(TableRenderer.renderOutcomes(report)) + line(out);
@@ -253,9 +255,11 @@ public final class SpinnakerOutput {
     // Both replacements can only meet text inside JSON strings (the keys are fixed), where an
     // escape is the same character: a name may contain the property marker, which Spinnaker looks
     // for anywhere in a line, and DEL is the one ASCII control character Jackson leaves as is.
-    String json = WRITER.writeValueAsString(outputs)
-        .replace(PROPERTY, "SPINNAKER\\u005FPROPERTY_")
-        .replace(String.valueOf(DEL), "\\u007F");
+    String json =
+        WRITER
+            .writeValueAsString(outputs)
+            .replace(PROPERTY, "SPINNAKER\\u005FPROPERTY_")
+            .replace(String.valueOf(DEL), "\\u007F");
     return CONFIG_JSON + json + "\n";
   }
 

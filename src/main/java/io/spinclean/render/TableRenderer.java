@@ -24,8 +24,8 @@ import java.util.TreeSet;
  * then its warnings), and a summary line. Every version shows its action and the reason for it,
  * kept versions too.
  *
- * <p>Pure: the same value always gives the same text. Ages are the snapshot's {@code takenAt}
- * minus a version's creation time, never a clock reading. Every line ends with {@code \n}.
+ * <p>Pure: the same value always gives the same text. Ages are the snapshot's {@code takenAt} minus
+ * a version's creation time, never a clock reading. Every line ends with {@code \n}.
  */
 public final class TableRenderer {
   static final String NO_CLUSTERS = "No Spinnaker clusters found in the selection.";
@@ -66,8 +66,18 @@ public final class TableRenderer {
     }
     out.append(policyLines(plan));
     // One table for the whole plan, so the columns of every block line up with each other.
-    TextTable table = new TextTable(
-        "NAME", "T", "AGE", "PODS", "SERVING", "TEMPLATE", "ACTION", "REASON", "FLAGS", "DETAIL");
+    TextTable table =
+        new TextTable(
+            "NAME",
+            "T",
+            "AGE",
+            "PODS",
+            "SERVING",
+            "TEMPLATE",
+            "ACTION",
+            "REASON",
+            "FLAGS",
+            "DETAIL");
     List<List<Integer>> rows = new ArrayList<>();
     for (ClusterPlan cluster : plan.clusters()) {
       List<Integer> indexes = new ArrayList<>();
@@ -94,9 +104,12 @@ public final class TableRenderer {
   private static String policyLines(Plan plan) {
     Policy p = plan.policy();
     StringBuilder out = new StringBuilder();
-    out.append("Snapshot taken ").append(plan.takenAt())
-        .append("; policy: keep-previous ").append(p.keepPrevious())
-        .append(", min-age ").append(HumanDuration.exact(p.minAge()))
+    out.append("Snapshot taken ")
+        .append(plan.takenAt())
+        .append("; policy: keep-previous ")
+        .append(p.keepPrevious())
+        .append(", min-age ")
+        .append(HumanDuration.exact(p.minAge()))
         .append(", max-deletions ")
         .append(p.maxDeletions().isPresent() ? p.maxDeletions().getAsInt() : "none")
         .append('\n');
@@ -105,7 +118,8 @@ public final class TableRenderer {
     addSelection(selection, "applications", p.applications(), false);
     addSelection(selection, "clusters", p.clusters(), true);
     if (!selection.isEmpty()) {
-      out.append("Selection: ").append(TextTable.printable(String.join("; ", selection)))
+      out.append("Selection: ")
+          .append(TextTable.printable(String.join("; ", selection)))
           .append('\n');
     }
     return out.toString();
@@ -120,10 +134,19 @@ public final class TableRenderer {
     out.add(what + " " + String.join(", ", shown));
   }
 
-  /** {@code example/webapp  cluster "replicaSet webapp"  CLEANUP (STALE_VERSIONS): keep ...}. */
+  /** {@code example/webapp cluster "replicaSet webapp" CLEANUP (STALE_VERSIONS): keep ...}. */
   private static String clusterHeader(ClusterPlan c) {
-    return c.key().namespace() + "/" + c.key().application() + "  cluster "
-        + quote(c.key().cluster()) + "  " + c.verdict() + " (" + c.reason() + "): " + c.detail();
+    return c.key().namespace()
+        + "/"
+        + c.key().application()
+        + "  cluster "
+        + quote(c.key().cluster())
+        + "  "
+        + c.verdict()
+        + " ("
+        + c.reason()
+        + "): "
+        + c.detail();
   }
 
   private static String services(ClusterPlan c) {
@@ -142,9 +165,10 @@ public final class TableRenderer {
       // With several Services, which ones a version serves explains a TRAFFIC_GUARD refusal.
       serving += " (" + String.join(", ", v.servedServices()) + ")";
     }
-    String age = v.createdAt() == null
-        ? "?"
-        : HumanDuration.age(Duration.between(v.createdAt(), plan.takenAt()));
+    String age =
+        v.createdAt() == null
+            ? "?"
+            : HumanDuration.age(Duration.between(v.createdAt(), plan.takenAt()));
     return new String[] {
       v.name(),
       v.isServing() ? "T" : "",
@@ -204,23 +228,24 @@ public final class TableRenderer {
     Map<Outcome, Integer> counts = new EnumMap<>(Outcome.class);
     for (DeletionResult r : report.results()) {
       counts.merge(r.outcome(), 1, Integer::sum);
-      String what = r.outcome().name()
-          + (r.drained() ? " (drained first)" : "")
-          + (r.detail().isEmpty() ? "" : ": " + r.detail());
+      String what =
+          r.outcome().name()
+              + (r.drained() ? " (drained first)" : "")
+              + (r.detail().isEmpty() ? "" : ": " + r.detail());
       table.add(r.cluster().namespace() + "/" + r.name(), what);
     }
     for (int i = 0; i < report.results().size(); i++) {
       out.append("  ").append(table.row(i)).append('\n');
     }
     for (String name : report.remaining()) {
-      out.append("  ! still present after --wait: ").append(TextTable.printable(name))
-          .append('\n');
+      out.append("  ! still present after --wait: ").append(TextTable.printable(name)).append('\n');
     }
     List<String> parts = new ArrayList<>();
     for (Outcome o : Outcome.values()) {
       parts.add(counts.getOrDefault(o, 0) + " " + outcomeLabel(o));
     }
-    out.append(count(report.results().size(), "planned deletion")).append(": ")
+    out.append(count(report.results().size(), "planned deletion"))
+        .append(": ")
         .append(String.join(", ", parts));
     if (!report.remaining().isEmpty()) {
       out.append("; ").append(report.remaining().size()).append(" still present");

@@ -21,16 +21,23 @@ public final class AsyncReporter implements Reporter, AutoCloseable {
   public AsyncReporter(String name, Reporter delegate, Consumer<Decision> onDrop) {
     Objects.requireNonNull(delegate, "delegate");
     Objects.requireNonNull(onDrop, "onDrop");
-    this.executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-        new ArrayBlockingQueue<>(CAPACITY), r -> {
-          Thread t = new Thread(r, "spinclean-" + name);
-          t.setDaemon(true);
-          return t;
-        }, (r, e) -> {
-          if (r instanceof Task task) {
-            onDrop.accept(task.decision());
-          }
-        });
+    this.executor =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            0,
+            TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(CAPACITY),
+            r -> {
+              Thread t = new Thread(r, "spinclean-" + name);
+              t.setDaemon(true);
+              return t;
+            },
+            (r, e) -> {
+              if (r instanceof Task task) {
+                onDrop.accept(task.decision());
+              }
+            });
     this.delegate = delegate;
   }
 

@@ -65,8 +65,14 @@ public final class Controller {
   private final Map<ClusterKey, State> states = new HashMap<>();
   private final Deque<Instant> recentDeletions = new ArrayDeque<>();
 
-  public Controller(WatchSettings settings, Cache cache, Actor actor, BooleanSupplier leader,
-      Clock clock, Metrics metrics, Reporter reporter) {
+  public Controller(
+      WatchSettings settings,
+      Cache cache,
+      Actor actor,
+      BooleanSupplier leader,
+      Clock clock,
+      Metrics metrics,
+      Reporter reporter) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.cache = Objects.requireNonNull(cache, "cache");
     this.actor = Objects.requireNonNull(actor, "actor");
@@ -107,10 +113,13 @@ public final class Controller {
       return;
     }
     Instant now = clock.instant();
-    Planner planner = new Planner(settings.policy()
-        .withNamespaces(Set.of(key.namespace()))
-        .withApplications(Set.of(key.application()))
-        .withClusters(Set.of(key.cluster())));
+    Planner planner =
+        new Planner(
+            settings
+                .policy()
+                .withNamespaces(Set.of(key.namespace()))
+                .withApplications(Set.of(key.application()))
+                .withClusters(Set.of(key.cluster())));
     Plan plan;
     try {
       plan = planner.plan(cache.snapshot(key.namespace()));
@@ -152,29 +161,49 @@ public final class Controller {
     decide(plan, planner, cluster, state, signature, now);
   }
 
-  private void decide(Plan plan, Planner planner, ClusterPlan cluster, State state,
-      Signature signature, Instant now) {
+  private void decide(
+      Plan plan,
+      Planner planner,
+      ClusterPlan cluster,
+      State state,
+      Signature signature,
+      Instant now) {
     if (cluster.verdict() == Verdict.REFUSED) {
       metrics.refused(cluster.reason().name().toLowerCase(java.util.Locale.ROOT));
       state.reported = signature;
-      reporter.report(new Decision(Decision.Kind.REFUSED, cluster, Optional.empty(),
-          "refused (" + cluster.reason() + "): " + cluster.detail()));
+      reporter.report(
+          new Decision(
+              Decision.Kind.REFUSED,
+              cluster,
+              Optional.empty(),
+              "refused (" + cluster.reason() + "): " + cluster.detail()));
       return;
     }
     List<String> names = cluster.deletions().stream().map(VersionPlan::name).toList();
     if (settings.dryRun()) {
       state.reported = signature;
-      reporter.report(new Decision(Decision.Kind.WOULD_DELETE, cluster, Optional.empty(),
-          "dry run: would delete " + String.join(", ", names)));
+      reporter.report(
+          new Decision(
+              Decision.Kind.WOULD_DELETE,
+              cluster,
+              Optional.empty(),
+              "dry run: would delete " + String.join(", ", names)));
       return;
     }
     if (overHourlyCap(names.size(), now)) {
       if (!signature.equals(state.capped)) {
         state.capped = signature;
         metrics.refused("max_deletions_per_hour");
-        reporter.report(new Decision(Decision.Kind.CAPPED, cluster, Optional.empty(),
-            "not deleting " + String.join(", ", names) + ": --max-deletions-per-hour "
-                + settings.maxDeletionsPerHour().getAsInt() + " would be exceeded"));
+        reporter.report(
+            new Decision(
+                Decision.Kind.CAPPED,
+                cluster,
+                Optional.empty(),
+                "not deleting "
+                    + String.join(", ", names)
+                    + ": --max-deletions-per-hour "
+                    + settings.maxDeletionsPerHour().getAsInt()
+                    + " would be exceeded"));
       }
       return; // tried again on the next tick, once the hour has room
     }
@@ -197,16 +226,24 @@ public final class Controller {
       }
     }
     metrics.deleted(deleted);
-    reporter.report(new Decision(Decision.Kind.EXECUTED, cluster, Optional.of(report),
-        "deleted " + deleted + " of " + names.size() + " planned: " + String.join(", ", names)));
+    reporter.report(
+        new Decision(
+            Decision.Kind.EXECUTED,
+            cluster,
+            Optional.of(report),
+            "deleted "
+                + deleted
+                + " of "
+                + names.size()
+                + " planned: "
+                + String.join(", ", names)));
   }
 
   private boolean overHourlyCap(int planned, Instant now) {
     if (settings.maxDeletionsPerHour().isEmpty()) {
       return false;
     }
-    while (!recentDeletions.isEmpty()
-        && !recentDeletions.peekFirst().isAfter(now.minus(HOUR))) {
+    while (!recentDeletions.isEmpty() && !recentDeletions.peekFirst().isAfter(now.minus(HOUR))) {
       recentDeletions.removeFirst();
     }
     return recentDeletions.size() + planned > settings.maxDeletionsPerHour().getAsInt();
@@ -246,7 +283,9 @@ public final class Controller {
     Signature reported;
     Signature capped;
 
-    /** @param s the settled evaluation's decision, or null when not settled */
+    /**
+     * @param s the settled evaluation's decision, or null when not settled
+     */
     void confirm(Signature s) {
       if (s == null) {
         confirmations = 0;

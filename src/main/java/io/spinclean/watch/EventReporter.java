@@ -29,8 +29,14 @@ public final class EventReporter implements Reporter {
   /** Where Events go: {@code io.spinclean.kube.EventRecorder#record}. */
   @FunctionalInterface
   public interface Sink {
-    void record(String namespace, String replicaSet, String uid, boolean warning, String reason,
-        String message) throws ApiException;
+    void record(
+        String namespace,
+        String replicaSet,
+        String uid,
+        boolean warning,
+        String reason,
+        String message)
+        throws ApiException;
   }
 
   private record Note(String name, String uid, boolean warning, String reason, String message) {}
@@ -64,8 +70,13 @@ public final class EventReporter implements Reporter {
       try {
         sink.record(key.namespace(), n.name(), n.uid(), n.warning(), n.reason(), n.message());
       } catch (ApiException e) {
-        onError.accept("cannot record an Event on " + key.namespace() + "/" + n.name() + ": "
-            + e.getMessage());
+        onError.accept(
+            "cannot record an Event on "
+                + key.namespace()
+                + "/"
+                + n.name()
+                + ": "
+                + e.getMessage());
         return;
       }
     }
@@ -77,24 +88,47 @@ public final class EventReporter implements Reporter {
     switch (d.kind()) {
       case EXECUTED -> {
         for (DeletionResult r : d.report().orElseThrow().results()) {
-          notes.add(new Note(r.name(), r.uid(), r.outcome().isFailure(), reason(r.outcome()),
-              "spinclean " + r.outcome().name().toLowerCase(java.util.Locale.ROOT)
-                  .replace('_', ' ') + " this version of " + plan.key()
-                  + (r.detail().isEmpty() ? "" : ": " + r.detail())));
+          notes.add(
+              new Note(
+                  r.name(),
+                  r.uid(),
+                  r.outcome().isFailure(),
+                  reason(r.outcome()),
+                  "spinclean "
+                      + r.outcome().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+                      + " this version of "
+                      + plan.key()
+                      + (r.detail().isEmpty() ? "" : ": " + r.detail())));
         }
       }
       case WOULD_DELETE -> {
         for (VersionPlan v : plan.deletions()) {
-          notes.add(new Note(v.name(), v.uid(), false, "WouldDelete",
-              "dry run: spinclean would delete this version (" + v.reason() + "): "
-                  + v.detail()));
+          notes.add(
+              new Note(
+                  v.name(),
+                  v.uid(),
+                  false,
+                  "WouldDelete",
+                  "dry run: spinclean would delete this version ("
+                      + v.reason()
+                      + "): "
+                      + v.detail()));
         }
       }
       case REFUSED -> {
         VersionPlan newest = plan.versions().get(plan.versions().size() - 1);
-        notes.add(new Note(newest.name(), newest.uid(), true, "Refused",
-            "spinclean refuses to clean " + plan.key() + " (" + plan.reason() + "): "
-                + plan.detail()));
+        notes.add(
+            new Note(
+                newest.name(),
+                newest.uid(),
+                true,
+                "Refused",
+                "spinclean refuses to clean "
+                    + plan.key()
+                    + " ("
+                    + plan.reason()
+                    + "): "
+                    + plan.detail()));
       }
       case CAPPED -> {
         for (VersionPlan v : plan.deletions()) {

@@ -37,14 +37,24 @@ public final class LogReporter implements Reporter {
     switch (d.kind()) {
       case EXECUTED -> {
         for (DeletionResult r : d.report().orElseThrow().results()) {
-          line("info", key, r.name(), "outcome", r.outcome().name(),
+          line(
+              "info",
+              key,
+              r.name(),
+              "outcome",
+              r.outcome().name(),
               r.outcome().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
                   + (r.detail().isEmpty() ? "" : ": " + r.detail()));
         }
       }
       case WOULD_DELETE -> {
         for (VersionPlan v : d.plan().deletions()) {
-          line("info", key, v.name(), "reason", v.reason().name(),
+          line(
+              "info",
+              key,
+              v.name(),
+              "reason",
+              v.reason().name(),
               "dry run: would delete (" + v.reason() + "): " + v.detail());
         }
       }
@@ -63,8 +73,8 @@ public final class LogReporter implements Reporter {
     line("error", null, null, null, null, message);
   }
 
-  private synchronized void line(String level, ClusterKey key, String version, String field,
-      String value, String message) {
+  private synchronized void line(
+      String level, ClusterKey key, String version, String field, String value, String message) {
     Map<String, String> fields = new LinkedHashMap<>();
     fields.put("time", clock.instant().toString());
     fields.put("level", level);
@@ -86,27 +96,29 @@ public final class LogReporter implements Reporter {
 
   private static String text(Map<String, String> fields) {
     StringBuilder s = new StringBuilder();
-    fields.forEach((k, v) -> {
-      if (s.length() > 0) {
-        s.append(' ');
-      }
-      if (k.equals("time") || k.equals("level") || k.equals("msg")) {
-        s.append(v);
-      } else {
-        s.append(k).append('=').append(v.matches("[^\\s\"=]+") ? v : quote(v));
-      }
-    });
+    fields.forEach(
+        (k, v) -> {
+          if (s.length() > 0) {
+            s.append(' ');
+          }
+          if (k.equals("time") || k.equals("level") || k.equals("msg")) {
+            s.append(v);
+          } else {
+            s.append(k).append('=').append(v.matches("[^\\s\"=]+") ? v : quote(v));
+          }
+        });
     return s.toString();
   }
 
   private static String json(Map<String, String> fields) {
     StringBuilder s = new StringBuilder("{");
-    fields.forEach((k, v) -> {
-      if (s.length() > 1) {
-        s.append(',');
-      }
-      s.append(quote(k)).append(':').append(quote(v));
-    });
+    fields.forEach(
+        (k, v) -> {
+          if (s.length() > 1) {
+            s.append(',');
+          }
+          s.append(quote(k)).append(':').append(quote(v));
+        });
     return s.append('}').toString();
   }
 

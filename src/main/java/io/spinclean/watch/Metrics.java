@@ -6,8 +6,8 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The controller's Prometheus series, written by hand in text format 0.0.4 (no client library is
- * on the allowed dependency list). Thread-safe: the worker writes, the HTTP server reads.
+ * The controller's Prometheus series, written by hand in text format 0.0.4 (no client library is on
+ * the allowed dependency list). Thread-safe: the worker writes, the HTTP server reads.
  *
  * <p>Invariant: counters only grow; every series is exposed from the start (at 0), so an alert on
  * {@code rate(...)} or on a gauge never sees a missing series.
@@ -60,26 +60,46 @@ public final class Metrics {
   /** The exposition: {@code # HELP}, {@code # TYPE} and one line per series. */
   public synchronized String render() {
     StringBuilder out = new StringBuilder();
-    gauge(out, "spinclean_clusters_watched", "Spinnaker clusters in the selected namespaces.",
+    gauge(
+        out,
+        "spinclean_clusters_watched",
+        "Spinnaker clusters in the selected namespaces.",
         clustersWatched.get());
-    gauge(out, "spinclean_clusters_multiple_serving",
+    gauge(
+        out,
+        "spinclean_clusters_multiple_serving",
         "Clusters in which more than one version receives traffic.",
         clustersMultipleServing.get());
     counter(out, "spinclean_plans_total", "Cluster evaluations (plans made).", plans.get());
     counter(out, "spinclean_deletions_total", "ReplicaSets deleted.", deletions.get());
     out.append("# HELP spinclean_refusals_total Settled clusters refused, by reason.\n")
         .append("# TYPE spinclean_refusals_total counter\n");
-    refusals.forEach((reason, n) -> out.append("spinclean_refusals_total{reason=\"")
-        .append(escape(reason)).append("\"} ").append(n).append('\n'));
-    counter(out, "spinclean_api_errors_total", "Kubernetes API errors met while evaluating or"
-        + " deleting.", apiErrors.get());
+    refusals.forEach(
+        (reason, n) ->
+            out.append("spinclean_refusals_total{reason=\"")
+                .append(escape(reason))
+                .append("\"} ")
+                .append(n)
+                .append('\n'));
+    counter(
+        out,
+        "spinclean_api_errors_total",
+        "Kubernetes API errors met while evaluating or" + " deleting.",
+        apiErrors.get());
     long last = lastEvaluationMillis.get();
-    out.append("# HELP spinclean_last_evaluation_timestamp_seconds Unix time of the last"
-            + " successful evaluation.\n")
+    out.append(
+            "# HELP spinclean_last_evaluation_timestamp_seconds Unix time of the last"
+                + " successful evaluation.\n")
         .append("# TYPE spinclean_last_evaluation_timestamp_seconds gauge\n")
         .append("spinclean_last_evaluation_timestamp_seconds ")
-        .append(last / 1000).append('.').append(String.format("%03d", last % 1000)).append('\n');
-    gauge(out, "spinclean_leader", "1 while this instance is the leader and may delete.",
+        .append(last / 1000)
+        .append('.')
+        .append(String.format("%03d", last % 1000))
+        .append('\n');
+    gauge(
+        out,
+        "spinclean_leader",
+        "1 while this instance is the leader and may delete.",
         leader.get());
     return out.toString();
   }
@@ -93,9 +113,20 @@ public final class Metrics {
   }
 
   private static void series(StringBuilder out, String name, String type, String help, long v) {
-    out.append("# HELP ").append(name).append(' ').append(help).append('\n')
-        .append("# TYPE ").append(name).append(' ').append(type).append('\n')
-        .append(name).append(' ').append(v).append('\n');
+    out.append("# HELP ")
+        .append(name)
+        .append(' ')
+        .append(help)
+        .append('\n')
+        .append("# TYPE ")
+        .append(name)
+        .append(' ')
+        .append(type)
+        .append('\n')
+        .append(name)
+        .append(' ')
+        .append(v)
+        .append('\n');
   }
 
   /** Label values escape backslash, quote and newline (text format 0.0.4). */

@@ -43,15 +43,19 @@ public final class MetricsServer implements AutoCloseable {
     HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
     server.createContext("/metrics", ex -> answer(ex, 200, CONTENT_TYPE, metrics.render()));
     server.createContext("/healthz", ex -> answer(ex, 200, "text/plain", "ok\n"));
-    server.createContext("/readyz", ex -> {
-      boolean ok = ready.getAsBoolean();
-      answer(ex, ok ? 200 : 503, "text/plain", ok ? "ok\n" : "informers not watching\n");
-    });
-    ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "spinclean-metrics");
-      t.setDaemon(true);
-      return t;
-    });
+    server.createContext(
+        "/readyz",
+        ex -> {
+          boolean ok = ready.getAsBoolean();
+          answer(ex, ok ? 200 : 503, "text/plain", ok ? "ok\n" : "informers not watching\n");
+        });
+    ExecutorService executor =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "spinclean-metrics");
+              t.setDaemon(true);
+              return t;
+            });
     server.setExecutor(executor);
     server.start();
     return new MetricsServer(server, executor);

@@ -6,9 +6,9 @@ import java.util.function.LongSupplier;
 
 /**
  * Spaces the controller's own API work: {@link #acquire} returns at most {@code perSecond} times
- * per second, waiting as long as needed, with a burst of one. Used for actions (each one fresh
- * read of three lists, then its deletes) and for Event creations, so that a storm of failed
- * deploys cannot turn the controller into a load on the API server.
+ * per second, waiting as long as needed, with a burst of one. Used for actions (each one fresh read
+ * of three lists, then its deletes) and for Event creations, so that a storm of failed deploys
+ * cannot turn the controller into a load on the API server.
  */
 public final class RateLimiter {
   /** Waits; in tests, records instead. */

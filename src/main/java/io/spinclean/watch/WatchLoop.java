@@ -29,6 +29,7 @@ public final class WatchLoop implements AutoCloseable {
   private final Set<ClusterKey> queue = new LinkedHashSet<>();
   private volatile boolean started;
   private volatile ClusterKey inProgress;
+
   /** The periodic re-evaluation; kept so that it is not a fire-and-forget future. */
   private volatile ScheduledFuture<?> ticking;
 
@@ -38,11 +39,13 @@ public final class WatchLoop implements AutoCloseable {
   public WatchLoop(Controller controller, Consumer<RuntimeException> onError) {
     this.controller = Objects.requireNonNull(controller, "controller");
     this.onError = Objects.requireNonNull(onError, "onError");
-    this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "spinclean-watch");
-      t.setDaemon(true);
-      return t;
-    });
+    this.worker =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "spinclean-watch");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /** Starts evaluating what was queued so far, and the periodic re-evaluation. */

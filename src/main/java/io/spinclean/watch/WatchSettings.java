@@ -8,8 +8,8 @@ import java.util.OptionalInt;
 /**
  * How the controller decides when to act.
  *
- * @param policy the user's selection and policy, as for {@code plan}; each cluster is planned
- *     with it, restricted to that cluster
+ * @param policy the user's selection and policy, as for {@code plan}; each cluster is planned with
+ *     it, restricted to that cluster
  * @param settle a cluster is acted on only after no event touched it for this long
  * @param confirmations ... and after this many consecutive settled evaluations planned the same
  *     deletions (by uid)
@@ -18,8 +18,8 @@ import java.util.OptionalInt;
  *     hour; empty = no cap
  * @param tick how often settled clusters with pending work are evaluated again (no event arrives
  *     once things are quiet)
- * @param actionsPerSecond at most this many actions (a fresh read of three lists, then deletes)
- *     per second
+ * @param actionsPerSecond at most this many actions (a fresh read of three lists, then deletes) per
+ *     second
  */
 public record WatchSettings(
     Policy policy,
@@ -29,8 +29,10 @@ public record WatchSettings(
     OptionalInt maxDeletionsPerHour,
     Duration tick,
     double actionsPerSecond) {
-  /** Two actions a second: each is three lists and a few deletes, far below what an API server
-   * notices, and still a whole backlog of failed clusters cleaned within minutes. */
+  /**
+   * Two actions a second: each is three lists and a few deletes, far below what an API server
+   * notices, and still a whole backlog of failed clusters cleaned within minutes.
+   */
   public static final double DEFAULT_ACTIONS_PER_SECOND = 2;
 
   public WatchSettings {
@@ -57,9 +59,20 @@ public record WatchSettings(
   }
 
   /** With {@link #DEFAULT_ACTIONS_PER_SECOND}. */
-  public WatchSettings(Policy policy, Duration settle, int confirmations, boolean dryRun,
-      OptionalInt maxDeletionsPerHour, Duration tick) {
-    this(policy, settle, confirmations, dryRun, maxDeletionsPerHour, tick,
+  public WatchSettings(
+      Policy policy,
+      Duration settle,
+      int confirmations,
+      boolean dryRun,
+      OptionalInt maxDeletionsPerHour,
+      Duration tick) {
+    this(
+        policy,
+        settle,
+        confirmations,
+        dryRun,
+        maxDeletionsPerHour,
+        tick,
         DEFAULT_ACTIONS_PER_SECOND);
   }
 

@@ -17,8 +17,8 @@ import java.util.function.Consumer;
 
 /**
  * {@code spinclean watch} assembled: informers feed a {@link WatchLoop}, whose {@link Controller}
- * plans from the informer caches and acts through the same {@link Executor} as {@code apply}
- * (a fresh live read of the cluster's namespace, re-plan, preconditioned deletes).
+ * plans from the informer caches and acts through the same {@link Executor} as {@code apply} (a
+ * fresh live read of the cluster's namespace, re-plan, preconditioned deletes).
  *
  * <p>Invariant: after {@link #close} returns, no evaluation runs and no informer watches.
  */
@@ -40,23 +40,40 @@ public final class Watcher implements AutoCloseable {
    * @param onError told about an unexpected exception in an evaluation (a bug)
    * @throws ApiException the informers could not list or watch
    */
-  public static Watcher start(KubeConnection connection, Scope scope, WatchSettings settings,
-      Clock clock, Metrics metrics, Reporter reporter, BooleanSupplier leader,
-      Consumer<RuntimeException> onError) throws ApiException {
+  public static Watcher start(
+      KubeConnection connection,
+      Scope scope,
+      WatchSettings settings,
+      Clock clock,
+      Metrics metrics,
+      Reporter reporter,
+      BooleanSupplier leader,
+      Consumer<RuntimeException> onError)
+      throws ApiException {
     Objects.requireNonNull(connection, "connection");
     ClusterWatch[] informers = new ClusterWatch[1];
     RateLimiter limiter = new RateLimiter(settings.actionsPerSecond());
     // Set first thing on stop: the batch in flight writes nothing more and reports the rest.
     AtomicBoolean stopping = new AtomicBoolean();
-    Controller controller = new Controller(settings,
-        namespace -> informers[0].snapshot(namespace),
-        (plan, planner) -> {
-          acquire(limiter);
-          String ns = plan.clusters().get(0).key().namespace();
-          return Executor.create(connection, connection.source(Scope.of(ns), clock), planner,
-              ApplyOptions.DEFAULT, stopping::get).execute(plan);
-        },
-        leader, clock, metrics, reporter);
+    Controller controller =
+        new Controller(
+            settings,
+            namespace -> informers[0].snapshot(namespace),
+            (plan, planner) -> {
+              acquire(limiter);
+              String ns = plan.clusters().get(0).key().namespace();
+              return Executor.create(
+                      connection,
+                      connection.source(Scope.of(ns), clock),
+                      planner,
+                      ApplyOptions.DEFAULT,
+                      stopping::get)
+                  .execute(plan);
+            },
+            leader,
+            clock,
+            metrics,
+            reporter);
     WatchLoop loop = new WatchLoop(controller, onError);
     try {
       informers[0] = ClusterWatch.start(connection, scope, clock, loop::changed);

@@ -14,13 +14,13 @@ import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * {@code --notify-webhook URL}: POSTs one JSON summary per decision, with a Slack-compatible
- * {@code text} field and the details beside it. Decisions reach it only when something changed
- * (the controller reports a decision once until its cluster changes).
+ * {@code --notify-webhook URL}: POSTs one JSON summary per decision, with a Slack-compatible {@code
+ * text} field and the details beside it. Decisions reach it only when something changed (the
+ * controller reports a decision once until its cluster changes).
  *
- * <p>Invariant: at most {@link #ATTEMPTS} requests per decision, each with a {@link #TIMEOUT};
- * a 2xx ends them, so does a 4xx other than 429 (retrying will not help). It blocks its caller:
- * wrap it in an {@link AsyncReporter}.
+ * <p>Invariant: at most {@link #ATTEMPTS} requests per decision, each with a {@link #TIMEOUT}; a
+ * 2xx ends them, so does a 4xx other than 429 (retrying will not help). It blocks its caller: wrap
+ * it in an {@link AsyncReporter}.
  */
 public final class WebhookNotifier implements Reporter {
   static final int ATTEMPTS = 3;
@@ -44,11 +44,12 @@ public final class WebhookNotifier implements Reporter {
 
   @Override
   public void report(Decision decision) {
-    HttpRequest request = HttpRequest.newBuilder(url)
-        .timeout(TIMEOUT)
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(payload(decision)))
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(url)
+            .timeout(TIMEOUT)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(payload(decision)))
+            .build();
     String failure = null;
     Duration wait = firstRetry;
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
@@ -62,8 +63,8 @@ public final class WebhookNotifier implements Reporter {
           break;
         }
       } catch (IOException e) {
-        failure = e.getClass().getSimpleName()
-            + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        failure =
+            e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
@@ -78,8 +79,14 @@ public final class WebhookNotifier implements Reporter {
         wait = wait.multipliedBy(2);
       }
     }
-    onError.accept("cannot notify " + url.getHost() + " about " + decision.plan().key() + " ("
-        + failure + ")");
+    onError.accept(
+        "cannot notify "
+            + url.getHost()
+            + " about "
+            + decision.plan().key()
+            + " ("
+            + failure
+            + ")");
   }
 
   /** The JSON body: {@code text} for Slack, then the fields a program reads. */
@@ -88,23 +95,40 @@ public final class WebhookNotifier implements Reporter {
     List<String> versions = new ArrayList<>();
     if (d.report().isPresent()) {
       for (DeletionResult r : d.report().get().results()) {
-        versions.add("{\"name\":" + LogReporter.quote(r.name()) + ",\"outcome\":"
-            + LogReporter.quote(r.outcome().name()) + "}");
+        versions.add(
+            "{\"name\":"
+                + LogReporter.quote(r.name())
+                + ",\"outcome\":"
+                + LogReporter.quote(r.outcome().name())
+                + "}");
       }
     } else {
       for (VersionPlan v : d.plan().deletions()) {
-        versions.add("{\"name\":" + LogReporter.quote(v.name()) + ",\"reason\":"
-            + LogReporter.quote(v.reason().name()) + "}");
+        versions.add(
+            "{\"name\":"
+                + LogReporter.quote(v.name())
+                + ",\"reason\":"
+                + LogReporter.quote(v.reason().name())
+                + "}");
       }
     }
     String text = "spinclean: " + key + ": " + d.message();
-    return "{\"text\":" + LogReporter.quote(text)
-        + ",\"kind\":" + LogReporter.quote(d.kind().name())
-        + ",\"namespace\":" + LogReporter.quote(key.namespace())
-        + ",\"application\":" + LogReporter.quote(key.application())
-        + ",\"cluster\":" + LogReporter.quote(key.cluster())
-        + ",\"verdict\":" + LogReporter.quote(d.plan().verdict().name())
-        + ",\"reason\":" + LogReporter.quote(d.plan().reason().name())
-        + ",\"versions\":[" + String.join(",", versions) + "]}";
+    return "{\"text\":"
+        + LogReporter.quote(text)
+        + ",\"kind\":"
+        + LogReporter.quote(d.kind().name())
+        + ",\"namespace\":"
+        + LogReporter.quote(key.namespace())
+        + ",\"application\":"
+        + LogReporter.quote(key.application())
+        + ",\"cluster\":"
+        + LogReporter.quote(key.cluster())
+        + ",\"verdict\":"
+        + LogReporter.quote(d.plan().verdict().name())
+        + ",\"reason\":"
+        + LogReporter.quote(d.plan().reason().name())
+        + ",\"versions\":["
+        + String.join(",", versions)
+        + "]}";
   }
 }

@@ -10,9 +10,9 @@ import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** Environment-variable flags, -o spinnaker, completion and help: what issue 4 asks of the CLI. */
 class CliConventionsTest {
@@ -20,19 +20,37 @@ class CliConventionsTest {
 
   @Test
   void environmentVariablesStandInForFlags() {
-    Run run = withEnv(Map.of("SPINCLEAN_APPLICATION", "webapp", "SPINCLEAN_KEEP_PREVIOUS", "2",
-        "SPINCLEAN_NAMESPACE", "example,other"), "plan", "-f", ARTICLE);
+    Run run =
+        withEnv(
+            Map.of(
+                "SPINCLEAN_APPLICATION",
+                "webapp",
+                "SPINCLEAN_KEEP_PREVIOUS",
+                "2",
+                "SPINCLEAN_NAMESPACE",
+                "example,other"),
+            "plan",
+            "-f",
+            ARTICLE);
 
     assertThat(run.exitCode()).isZero();
-    assertThat(run.out()).contains("keep-previous 2")
+    assertThat(run.out())
+        .contains("keep-previous 2")
         .contains("namespaces example, other")
-        .contains("example/webapp").doesNotContain("example/workers");
+        .contains("example/webapp")
+        .doesNotContain("example/workers");
   }
 
   @Test
   void aFlagWinsOverTheEnvironmentAndAnEmptyVariableIsUnset() {
-    Run run = withEnv(Map.of("SPINCLEAN_APPLICATION", "webapp", "SPINCLEAN_NAMESPACE", " "),
-        "plan", "-f", ARTICLE, "--application", "workers");
+    Run run =
+        withEnv(
+            Map.of("SPINCLEAN_APPLICATION", "webapp", "SPINCLEAN_NAMESPACE", " "),
+            "plan",
+            "-f",
+            ARTICLE,
+            "--application",
+            "workers");
 
     assertThat(run.exitCode()).isZero();
     assertThat(run.out()).contains("example/workers").doesNotContain("example/webapp");
@@ -52,7 +70,8 @@ class CliConventionsTest {
 
     assertThat(run.exitCode()).isZero();
     List<String> lines = run.out().lines().toList();
-    assertThat(lines.get(lines.size() - 1)).startsWith("SPINNAKER_CONFIG_JSON={")
+    assertThat(lines.get(lines.size() - 1))
+        .startsWith("SPINNAKER_CONFIG_JSON={")
         .contains("\"spincleanDeletedCount\":4");
     assertThat(run.out().split("SPINNAKER_CONFIG_JSON=", -1)).hasSize(2);
   }
@@ -62,8 +81,10 @@ class CliConventionsTest {
     Run run = Run.of("plan", "-f", "absent.json", "-o", "spinnaker");
 
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.out()).startsWith("SPINNAKER_CONFIG_JSON={")
-        .contains("\"spincleanVerdict\":\"ERROR\"").contains("absent.json: no such file");
+    assertThat(run.out())
+        .startsWith("SPINNAKER_CONFIG_JSON={")
+        .contains("\"spincleanVerdict\":\"ERROR\"")
+        .contains("absent.json: no such file");
   }
 
   @ParameterizedTest
@@ -74,8 +95,10 @@ class CliConventionsTest {
     Run run = Run.of(args.toArray(String[]::new));
 
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.out()).startsWith("SPINNAKER_CONFIG_JSON={")
-        .contains("\"spincleanVerdict\":\"ERROR\"").contains("--keep-previous")
+    assertThat(run.out())
+        .startsWith("SPINNAKER_CONFIG_JSON={")
+        .contains("\"spincleanVerdict\":\"ERROR\"")
+        .contains("--keep-previous")
         .contains("\"spincleanExitCode\":2");
     assertThat(run.err()).contains("See 'spinclean apply --help'.");
   }
@@ -112,9 +135,16 @@ class CliConventionsTest {
     int code;
     try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-      code = Spinclean.run(args, o, e, new ByteArrayInputStream(new byte[0]),
-          Clock.fixed(Run.NOW, ZoneOffset.UTC), env);
+      code =
+          Spinclean.run(
+              args,
+              o,
+              e,
+              new ByteArrayInputStream(new byte[0]),
+              Clock.fixed(Run.NOW, ZoneOffset.UTC),
+              env);
     }
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return new Run(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 }

@@ -23,8 +23,11 @@ class DemoCliTest {
         .containsPattern("stream-consumer-v003 .*DELETE +SUPERSEDED_SERVING")
         .containsPattern("workers-v006 .*DELETE +SUPERSEDED_SERVING +half-disabled");
     assertThat(out.substring(apply, after))
-        .contains("example/webapp-v002", "example/stream-consumer-v003",
-            "example/workers-v005", "example/workers-v006")
+        .contains(
+            "example/webapp-v002",
+            "example/stream-consumer-v003",
+            "example/workers-v005",
+            "example/workers-v006")
         .contains("4 deleted");
     assertThat(out.substring(after))
         .contains("3 clusters: 0 cleanup, 3 clean")

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.spinclean.kube.ArticleServer;
 import io.spinclean.kube.EmbeddedApiServer;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -14,8 +11,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * plan and apply through the command line against the embedded API server, connected the way a
- * user does it: with a kubeconfig file.
+ * plan and apply through the command line against the embedded API server, connected the way a user
+ * does it: with a kubeconfig file.
  */
 class LiveCliTest {
   @RegisterExtension final ArticleServer article = new ArticleServer();
@@ -45,9 +42,7 @@ class LiveCliTest {
 
     assertThat(apply.exitCode()).isZero();
     assertThat(apply.err()).isEmpty();
-    assertThat(apply.out())
-        .contains("example/webapp-v002", "DELETED")
-        .contains("4 deleted");
+    assertThat(apply.out()).contains("example/webapp-v002", "DELETED").contains("4 deleted");
     Run after = Run.of("plan", "--kubeconfig", kubeconfig, "-o", "json");
     JsonNode doc = JsonMapper.builder().build().readTree(after.out());
     assertThat(doc.at("/summary/actions/DELETE").asInt()).isZero();
@@ -56,14 +51,13 @@ class LiveCliTest {
     for (JsonNode c : doc.get("clusters")) {
       kept.append(c.get("keep").asString()).append(' ');
     }
-    assertThat(kept.toString().trim())
-        .isEqualTo("stream-consumer-v004 webapp-v001 workers-v007");
+    assertThat(kept.toString().trim()).isEqualTo("stream-consumer-v004 webapp-v001 workers-v007");
   }
 
   @Test
   void applyJsonCarriesAnOutcomePerDeletion() {
-    Run apply = Run.of("apply", "--kubeconfig", kubeconfig, "-o", "json",
-        "--application", "workers");
+    Run apply =
+        Run.of("apply", "--kubeconfig", kubeconfig, "-o", "json", "--application", "workers");
 
     assertThat(apply.exitCode()).isZero();
     JsonNode doc = JsonMapper.builder().build().readTree(apply.out());
@@ -86,7 +80,8 @@ class LiveCliTest {
     Run run = Run.of("plan", "--kubeconfig", kubeconfig, "--context", "prod");
 
     assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.err().strip()).startsWith("spinclean: context \"prod\" not found")
+    assertThat(run.err().strip())
+        .startsWith("spinclean: context \"prod\" not found")
         .doesNotContain("\n");
   }
 

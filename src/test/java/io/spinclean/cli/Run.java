@@ -22,10 +22,15 @@ record Run(int exitCode, String out, String err) {
     int code;
     try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-      code = Spinclean.run(args, o, e,
-          new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-          Clock.fixed(NOW, ZoneOffset.UTC));
+      code =
+          Spinclean.run(
+              args,
+              o,
+              e,
+              new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+              Clock.fixed(NOW, ZoneOffset.UTC));
     }
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return new Run(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 }

@@ -22,8 +22,12 @@ class ScenarioGoldenTest {
 
   static Stream<String> scenarios() throws IOException {
     try (Stream<Path> dirs = Files.list(ROOT)) {
-      return dirs.filter(Files::isDirectory).map(d -> d.getFileName().toString()).sorted()
-          .toList().stream();
+      return dirs
+          .filter(Files::isDirectory)
+          .map(d -> d.getFileName().toString())
+          .sorted()
+          .toList()
+          .stream();
     }
   }
 
@@ -32,8 +36,11 @@ class ScenarioGoldenTest {
   void tableAndJsonMatchTheGoldenPlan(String scenario) throws IOException {
     List<String> args = new ArrayList<>(List.of("plan"));
     try (Stream<Path> files = Files.list(ROOT.resolve(scenario))) {
-      files.map(Path::toString).filter(f -> f.matches(".*\\.(json|ya?ml)"))
-          .filter(f -> !f.endsWith("expected.json")).sorted()
+      files
+          .map(Path::toString)
+          .filter(f -> f.matches(".*\\.(json|ya?ml)"))
+          .filter(f -> !f.endsWith("expected.json"))
+          .sorted()
           .forEach(f -> args.addAll(List.of("-f", f)));
     }
 

@@ -2,18 +2,15 @@ package io.spinclean.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
 import io.spinclean.kube.ArticleServer;
 import io.spinclean.kube.EmbeddedApiServer;
-import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -42,29 +39,50 @@ class WatchCliTest {
     int code;
     try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-      code = Spinclean.run(args, o, e, new ByteArrayInputStream(new byte[0]), Clock.systemUTC(),
-          Map.of());
+      code =
+          Spinclean.run(
+              args, o, e, new ByteArrayInputStream(new byte[0]), Clock.systemUTC(), Map.of());
     }
-    return new Run(code, out.toString(StandardCharsets.UTF_8),
-        err.toString(StandardCharsets.UTF_8));
+    return new Run(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   @Test
   void cleansTheArticleClustersAndLogsEveryVersionAsJson() {
-    Run run = watch("watch", "--kubeconfig", kubeconfig, "--settle", "500ms",
-        "--metrics-port", "0", "--log-format", "json", "--exit-after", "4s",
-        "--actions-per-second", "20", "--events-per-second", "0.5");
+    Run run =
+        watch(
+            "watch",
+            "--kubeconfig",
+            kubeconfig,
+            "--settle",
+            "500ms",
+            "--metrics-port",
+            "0",
+            "--log-format",
+            "json",
+            "--exit-after",
+            "4s",
+            "--actions-per-second",
+            "20",
+            "--events-per-second",
+            "0.5");
 
     assertThat(run.err()).isEmpty();
     assertThat(run.exitCode()).isZero();
-    List<JsonNode> lines = run.out().lines().map(l -> JsonMapper.builder().build().readTree(l))
-        .toList();
+    List<JsonNode> lines =
+        run.out().lines().map(l -> JsonMapper.builder().build().readTree(l)).toList();
     assertThat(lines.get(0).get("msg").asString())
-        .isEqualTo("watching namespace example: settle 500ms, 2 confirmations, at most 20"
-            + " actions/s and 0.5 Events/s");
+        .isEqualTo(
+            "watching namespace example: settle 500ms, 2 confirmations, at most 20"
+                + " actions/s and 0.5 Events/s");
     assertThat(lines.stream().filter(l -> l.has("outcome")))
-        .extracting(l -> l.get("version").asString() + " " + l.get("outcome").asString()
-            + " " + l.get("cluster").asString())
+        .extracting(
+            l ->
+                l.get("version").asString()
+                    + " "
+                    + l.get("outcome").asString()
+                    + " "
+                    + l.get("cluster").asString())
         .containsExactlyInAnyOrder(
             "webapp-v002 DELETED replicaSet webapp",
             "stream-consumer-v003 DELETED replicaSet stream-consumer",
@@ -78,18 +96,32 @@ class WatchCliTest {
   @Test
   void dryRunLogsAndNotifiesWhatItWouldDeleteAndDeletesNothing() throws Exception {
     List<String> hooks = new CopyOnWriteArrayList<>();
-    HttpServer hook = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    hook.createContext("/", ex -> {
-      hooks.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-      ex.sendResponseHeaders(200, -1);
-      ex.close();
-    });
+    HttpServer hook =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    hook.createContext(
+        "/",
+        ex -> {
+          hooks.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+          ex.sendResponseHeaders(200, -1);
+          ex.close();
+        });
     hook.start();
     Run run;
     try {
-      run = watch("watch", "--kubeconfig", kubeconfig, "--settle", "500ms", "--dry-run",
-          "--metrics-port", "0", "--exit-after", "3s",
-          "--notify-webhook", "http://127.0.0.1:" + hook.getAddress().getPort() + "/");
+      run =
+          watch(
+              "watch",
+              "--kubeconfig",
+              kubeconfig,
+              "--settle",
+              "500ms",
+              "--dry-run",
+              "--metrics-port",
+              "0",
+              "--exit-after",
+              "3s",
+              "--notify-webhook",
+              "http://127.0.0.1:" + hook.getAddress().getPort() + "/");
     } finally {
       hook.stop(0);
     }
@@ -97,18 +129,36 @@ class WatchCliTest {
     assertThat(run.exitCode()).isZero();
     assertThat(run.out())
         .contains("dry run (nothing is deleted)")
-        .containsPattern("info namespace=example application=webapp cluster=\"replicaSet webapp\""
-            + " version=webapp-v002 reason=\\w+ \"?dry run: would delete");
+        .containsPattern(
+            "info namespace=example application=webapp cluster=\"replicaSet webapp\""
+                + " version=webapp-v002 reason=\\w+ \"?dry run: would delete");
     assertThat(run.out().lines().filter(l -> l.contains("would delete"))).hasSize(4);
     assertThat(LiveRun.plan(kubeconfig)).contains("4 to delete");
-    assertThat(hooks).hasSize(3).allSatisfy(h -> assertThat(h)
-        .startsWith("{\"text\":\"spinclean: example/").contains("\"kind\":\"WOULD_DELETE\""));
+    assertThat(hooks)
+        .hasSize(3)
+        .allSatisfy(
+            h ->
+                assertThat(h)
+                    .startsWith("{\"text\":\"spinclean: example/")
+                    .contains("\"kind\":\"WOULD_DELETE\""));
   }
 
   @Test
   void withLeaderElectionItLeadsThenCleansAndStopsCleanly() {
-    Run run = watch("watch", "--kubeconfig", kubeconfig, "--settle", "500ms", "--leader-elect",
-        "--lease-name", "cleaner", "--metrics-port", "0", "--exit-after", "4s");
+    Run run =
+        watch(
+            "watch",
+            "--kubeconfig",
+            kubeconfig,
+            "--settle",
+            "500ms",
+            "--leader-elect",
+            "--lease-name",
+            "cleaner",
+            "--metrics-port",
+            "0",
+            "--exit-after",
+            "4s");
 
     assertThat(run.exitCode()).isZero();
     assertThat(run.err()).isEmpty();

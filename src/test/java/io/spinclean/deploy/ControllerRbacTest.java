@@ -37,46 +37,60 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * deploy/controller's RBAC against what {@code spinclean watch} really does: the Deployment's own
  * arguments run in-process on the article's scenarios, through {@link RbacProxy} with the Roles
- * that deploy/controller renders for the Deployment's ServiceAccount, in the Deployment's
- * namespace (the pod's, where the Lease is). The informers' watches go through the proxy as
- * WebSocket upgrades, authorized as verb {@code watch}. Every request must be allowed, and every
- * permission granted used.
+ * that deploy/controller renders for the Deployment's ServiceAccount, in the Deployment's namespace
+ * (the pod's, where the Lease is). The informers' watches go through the proxy as WebSocket
+ * upgrades, authorized as verb {@code watch}. Every request must be allowed, and every permission
+ * granted used.
  */
 class ControllerRbacTest {
   static final Path CONTROLLER = Kustomize.DEPLOY.resolve("controller");
+
   /** What the article's three clusters lose (see WatchCliTest). */
-  static final Set<String> DELETED = Set.of("webapp-v002", "stream-consumer-v003", "workers-v005",
-      "workers-v006");
+  static final Set<String> DELETED =
+      Set.of("webapp-v002", "stream-consumer-v003", "workers-v005", "workers-v006");
 
   @TempDir Path tmp;
 
   /** The Deployment's pod, as far as RBAC goes: its namespace, ServiceAccount and arguments. */
   record Pod(String namespace, String serviceAccount, List<String> args) {
     static Pod of(List<ObjectNode> objects) {
-      List<ObjectNode> deployments = objects.stream()
-          .filter(o -> o.path("kind").stringValue().equals("Deployment")).toList();
+      List<ObjectNode> deployments =
+          objects.stream().filter(o -> o.path("kind").stringValue().equals("Deployment")).toList();
       assertThat(deployments).hasSize(1);
       JsonNode d = deployments.get(0);
       JsonNode spec = d.path("spec").path("template").path("spec");
       JsonNode container = spec.path("containers").path(0);
       List<String> args = new ArrayList<>();
       container.path("args").forEach(a -> args.add(a.stringValue()));
-      return new Pod(d.path("metadata").path("namespace").stringValue(),
-          spec.path("serviceAccountName").stringValue(), args);
+      return new Pod(
+          d.path("metadata").path("namespace").stringValue(),
+          spec.path("serviceAccountName").stringValue(),
+          args);
     }
 
     /** The value of {@code --flag=VALUE} in the arguments, or {@code otherwise}. */
     String flag(String flag, String otherwise) {
-      return args.stream().filter(a -> a.startsWith(flag + "="))
-          .map(a -> a.substring(flag.length() + 1)).findFirst().orElse(otherwise);
+      return args.stream()
+          .filter(a -> a.startsWith(flag + "="))
+          .map(a -> a.substring(flag.length() + 1))
+          .findFirst()
+          .orElse(otherwise);
     }
   }
 
   /** One run of {@code spinclean watch}: exit code, output, requests, and the server after it. */
-  record Run(int exitCode, String out, String err, List<Call> calls, List<String> replicaSets,
-      List<String> eventReasons, List<String> leases) {
+  record Run(
+      int exitCode,
+      String out,
+      String err,
+      List<Call> calls,
+      List<String> replicaSets,
+      List<String> eventReasons,
+      List<String> leases) {
     Set<Permission> used() {
-      return calls.stream().filter(Call::allowed).map(c -> c.access().permission())
+      return calls.stream()
+          .filter(Call::allowed)
+          .map(c -> c.access().permission())
           .collect(Collectors.toCollection(TreeSet::new));
     }
 
@@ -102,13 +116,13 @@ class ControllerRbacTest {
   }
 
   @Test
-  void theControllerRbacAllowsEveryRequestOfWatchEnforcedOrDryRunAndNothingElse()
-      throws Exception {
+  void theControllerRbacAllowsEveryRequestOfWatchEnforcedOrDryRunAndNothingElse() throws Exception {
     List<ObjectNode> objects = Kustomize.render(CONTROLLER);
     Pod pod = Pod.of(objects);
     Rbac rbac = new Rbac(objects, pod.namespace(), pod.serviceAccount());
     String leaseNs = pod.flag("--lease-namespace", pod.namespace());
-    assertThat(pod.args()).startsWith("watch")
+    assertThat(pod.args())
+        .startsWith("watch")
         .contains("--all-namespaces", "--leader-elect", "--dry-run");
 
     // Both at once, each on its own server: a run is a few seconds of wall clock.
@@ -121,9 +135,13 @@ class ControllerRbacTest {
       assertThat(r.exitCode()).as(r.err()).isZero();
       assertThat(r.err()).isEmpty();
       // One informer per kind, cluster-wide: a list, then a watch upgraded to a WebSocket.
-      for (Permission p : List.of(new Permission("watch", "apps", "replicasets"),
-          new Permission("watch", "", "pods"), new Permission("watch", "", "services"))) {
-        assertThat(r.on(p.group(), p.resource())).as(p.toString())
+      for (Permission p :
+          List.of(
+              new Permission("watch", "apps", "replicasets"),
+              new Permission("watch", "", "pods"),
+              new Permission("watch", "", "services"))) {
+        assertThat(r.on(p.group(), p.resource()))
+            .as(p.toString())
             .contains("list null", "watch null");
         assertThat(r.watchStatuses(p.group(), p.resource())).as(p.toString()).containsOnly(101);
       }
@@ -144,9 +162,11 @@ class ControllerRbacTest {
 
     assertThat(dry.replicaSets()).containsAll(DELETED);
     assertThat(dry.eventReasons()).hasSize(DELETED.size()).containsOnly("WouldDelete");
-    assertThat(dry.used()).isEqualTo(rbac.permissions().stream()
-        .filter(p -> !p.equals(new Permission("delete", "apps", "replicasets")))
-        .collect(Collectors.toSet()));
+    assertThat(dry.used())
+        .isEqualTo(
+            rbac.permissions().stream()
+                .filter(p -> !p.equals(new Permission("delete", "apps", "replicasets")))
+                .collect(Collectors.toSet()));
   }
 
   /** The proxy authorizes a watch as verb watch: without it the controller stops at once. */
@@ -169,43 +189,56 @@ class ControllerRbacTest {
     Run run = run(rbac, pod, false);
 
     assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.err().strip()).startsWith("spinclean: ").contains("forbidden")
+    assertThat(run.err().strip())
+        .startsWith("spinclean: ")
+        .contains("forbidden")
         .doesNotContain("\n");
-    assertThat(run.denied()).extracting(c -> c.access().toString())
+    assertThat(run.denied())
+        .extracting(c -> c.access().toString())
         .containsExactly("watch apps/replicasets (cluster-wide)");
     assertThat(run.used()).doesNotContain(new Permission("delete", "apps", "replicasets"));
     assertThat(run.replicaSets()).containsAll(DELETED);
   }
 
   /**
-   * Runs the Deployment's {@code spinclean watch} for a few seconds on the article's scenarios,
-   * as shipped (dry run) or enforcing as docs/controller.md says (the "--dry-run" line deleted).
+   * Runs the Deployment's {@code spinclean watch} for a few seconds on the article's scenarios, as
+   * shipped (dry run) or enforcing as docs/controller.md says (the "--dry-run" line deleted).
    */
   private Run run(Rbac rbac, Pod pod, boolean dryRun) {
     // Shortened so that the article's clusters are cleaned within seconds: --settle, and
     // --min-age (the embedded server stamps every object with the time it was loaded).
-    List<String> args = pod.args().stream()
-        .map(a -> a.startsWith("--settle=") ? "--settle=500ms" : a)
-        .map(a -> a.startsWith("--min-age=") ? "--min-age=0s" : a)
-        .filter(a -> dryRun || !a.equals("--dry-run"))
-        .toList();
+    List<String> args =
+        pod.args().stream()
+            .map(a -> a.startsWith("--settle=") ? "--settle=500ms" : a)
+            .map(a -> a.startsWith("--min-age=") ? "--min-age=0s" : a)
+            .filter(a -> dryRun || !a.equals("--dry-run"))
+            .toList();
     try (EmbeddedApiServer api = EmbeddedApiServer.start();
         RbacProxy proxy = new RbacProxy(api.url(), rbac)) {
       try (InputStream scenarios = Files.newInputStream(Path.of("examples", "article.json"))) {
         api.load(scenarios, "examples/article.json");
       }
       // Inside the pod the default namespace (the Lease's) is the pod's own.
-      Path kubeconfig = proxy.writeKubeconfig(Files.createTempFile(tmp, "kubeconfig", ""),
-          pod.namespace());
+      Path kubeconfig =
+          proxy.writeKubeconfig(Files.createTempFile(tmp, "kubeconfig", ""), pod.namespace());
       List<String> command = new ArrayList<>(args);
-      command.addAll(List.of("--kubeconfig", kubeconfig.toString(), "--metrics-port=0",
-          "--exit-after=4s"));
+      command.addAll(
+          List.of("--kubeconfig", kubeconfig.toString(), "--metrics-port=0", "--exit-after=4s"));
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       ByteArrayOutputStream err = new ByteArrayOutputStream();
-      int code = Spinclean.run(command.toArray(String[]::new), print(out), print(err),
-          new ByteArrayInputStream(new byte[0]), Clock.systemUTC(), Map.of());
-      return new Run(code, out.toString(StandardCharsets.UTF_8),
-          err.toString(StandardCharsets.UTF_8), proxy.calls(),
+      int code =
+          Spinclean.run(
+              command.toArray(String[]::new),
+              print(out),
+              print(err),
+              new ByteArrayInputStream(new byte[0]),
+              Clock.systemUTC(),
+              Map.of());
+      return new Run(
+          code,
+          out.toString(StandardCharsets.UTF_8),
+          err.toString(StandardCharsets.UTF_8),
+          proxy.calls(),
           items(api, "/apis/apps/v1/replicasets").map(i -> name(i, false)).toList(),
           items(api, "/api/v1/events").map(i -> i.path("reason").stringValue()).toList(),
           items(api, "/apis/coordination.k8s.io/v1/leases").map(i -> name(i, true)).toList());
@@ -216,9 +249,11 @@ class ControllerRbacTest {
 
   /** The items of a list, read from the server directly (not through the proxy). */
   private static Stream<JsonNode> items(EmbeddedApiServer api, String path) throws Exception {
-    HttpResponse<String> response = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create(api.url() + path)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(api.url() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as(path).isEqualTo(200);
     JsonNode items = JsonMapper.builder().build().readTree(response.body()).path("items");
     return StreamSupport.stream(items.spliterator(), false);

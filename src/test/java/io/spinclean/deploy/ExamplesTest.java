@@ -31,9 +31,11 @@ import tools.jackson.databind.node.ObjectNode;
 class ExamplesTest {
   static final Path DIR = Path.of("examples", "spinnaker");
   static final JsonMapper JSON = JsonMapper.builder().build();
+
   /** The environment-variable forms of the CLI's flags the job manifest uses. */
-  static final Set<String> ENV = Set.of("SPINCLEAN_NAMESPACE", "SPINCLEAN_APPLICATION",
-      "SPINCLEAN_CLUSTER");
+  static final Set<String> ENV =
+      Set.of("SPINCLEAN_NAMESPACE", "SPINCLEAN_APPLICATION", "SPINCLEAN_CLUSTER");
+
   private static final Pattern PARAMETER = Pattern.compile("parameters\\.(\\w+)");
 
   @Test
@@ -44,7 +46,8 @@ class ExamplesTest {
     assertThat(stage.path("source").stringValue()).isEqualTo("text");
     // "Capture Output From: Logs" of the container named in propertyFile.
     assertThat(stage.path("consumeArtifactSource").stringValue()).isEqualTo("propertyFile");
-    assertThat(containers(stage)).extracting(c -> c.path("name").stringValue())
+    assertThat(containers(stage))
+        .extracting(c -> c.path("name").stringValue())
         .containsExactly(stage.path("propertyFile").stringValue());
   }
 
@@ -53,9 +56,11 @@ class ExamplesTest {
     JsonNode job = read("run-job-stage.json").path("manifest");
     JsonNode pod = job.path("spec").path("template").path("spec");
     JsonNode container = pod.path("containers").get(0);
-    JsonNode sa = Kustomize.render(Kustomize.DEPLOY).stream()
-        .filter(o -> o.path("kind").stringValue().equals("ServiceAccount")).findFirst()
-        .orElseThrow();
+    JsonNode sa =
+        Kustomize.render(Kustomize.DEPLOY).stream()
+            .filter(o -> o.path("kind").stringValue().equals("ServiceAccount"))
+            .findFirst()
+            .orElseThrow();
 
     assertThat(job.path("apiVersion").stringValue()).isEqualTo("batch/v1");
     assertThat(job.path("kind").stringValue()).isEqualTo("Job");
@@ -73,11 +78,14 @@ class ExamplesTest {
     assertThat(pod.path("securityContext").path("runAsNonRoot").asBoolean()).isTrue();
     assertThat(container.path("securityContext").path("readOnlyRootFilesystem").asBoolean())
         .isTrue();
-    String tmpVolume = StreamSupport.stream(container.path("volumeMounts").spliterator(), false)
-        .filter(m -> m.path("mountPath").stringValue().equals("/tmp"))
-        .map(m -> m.path("name").stringValue()).findFirst().orElseThrow();
-    assertThat(pod.path("volumes")).anyMatch(v -> v.path("name").stringValue().equals(tmpVolume)
-        && v.has("emptyDir"));
+    String tmpVolume =
+        StreamSupport.stream(container.path("volumeMounts").spliterator(), false)
+            .filter(m -> m.path("mountPath").stringValue().equals("/tmp"))
+            .map(m -> m.path("name").stringValue())
+            .findFirst()
+            .orElseThrow();
+    assertThat(pod.path("volumes"))
+        .anyMatch(v -> v.path("name").stringValue().equals(tmpVolume) && v.has("emptyDir"));
   }
 
   @Test
@@ -93,7 +101,8 @@ class ExamplesTest {
     String help = cli(args.get(0), "--help").out();
     for (String arg : args) {
       if (arg.startsWith("-")) {
-        assertThat(help).as("`%s --help` documents %s", args.get(0), arg)
+        assertThat(help)
+            .as("`%s --help` documents %s", args.get(0), arg)
             .containsPattern("(^|[ ,])" + Pattern.quote(arg) + "([ ,=]|$)");
       }
     }
@@ -103,7 +112,9 @@ class ExamplesTest {
   @Test
   void theCliAcceptsTheJobsArguments() {
     List<String> args = new ArrayList<>();
-    containers(read("run-job-stage.json")).get(0).path("args")
+    containers(read("run-job-stage.json"))
+        .get(0)
+        .path("args")
         .forEach(a -> args.add(a.stringValue()));
     args.add("--help");
     Cli cli = cli(args.toArray(String[]::new));
@@ -137,16 +148,18 @@ class ExamplesTest {
     assertThat(precondition.path("failPipeline").asBoolean()).isTrue();
     assertThat(precondition.path("context").path("expression").stringValue())
         .isEqualTo(status + " != 'FAILED_CONTINUE'");
-    assertThat(stages).extracting(s -> s.path("requisiteStageRefIds").toString())
+    assertThat(stages)
+        .extracting(s -> s.path("requisiteStageRefIds").toString())
         .containsExactly("[]", "[\"1\"]", "[\"2\"]");
-    assertThat(stages).extracting(s -> s.path("refId").stringValue())
+    assertThat(stages)
+        .extracting(s -> s.path("refId").stringValue())
         .containsExactly("1", "2", "3");
   }
 
   @Test
   void thePipelinesCleanupStageIsTheRunJobStage() {
-    ObjectNode cleanup = (ObjectNode) read("pipeline-fragment.json").path("stages").get(1)
-        .deepCopy();
+    ObjectNode cleanup =
+        (ObjectNode) read("pipeline-fragment.json").path("stages").get(1).deepCopy();
     ObjectNode stage = (ObjectNode) read("run-job-stage.json").deepCopy();
     for (String placement : List.of("refId", "requisiteStageRefIds", "stageEnabled")) {
       cleanup.remove(placement);
@@ -175,7 +188,12 @@ class ExamplesTest {
 
   private static List<JsonNode> containers(JsonNode stage) {
     List<JsonNode> list = new ArrayList<>();
-    stage.path("manifest").path("spec").path("template").path("spec").path("containers")
+    stage
+        .path("manifest")
+        .path("spec")
+        .path("template")
+        .path("spec")
+        .path("containers")
         .forEach(list::add);
     return list;
   }
@@ -202,10 +220,14 @@ class ExamplesTest {
   private static Cli cli(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Spinclean.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8),
-        new ByteArrayInputStream(new byte[0]), Clock.systemUTC());
-    return new Cli(code, out.toString(StandardCharsets.UTF_8),
-        err.toString(StandardCharsets.UTF_8));
+    int code =
+        Spinclean.run(
+            args,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            new ByteArrayInputStream(new byte[0]),
+            Clock.systemUTC());
+    return new Cli(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 }

@@ -14,8 +14,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Test-only: the head of an HTTP/1.1 message as it travels on a socket: the request or status
- * line, then the header fields in their order. {@link RbacProxy} reads, rewrites and writes it.
+ * Test-only: the head of an HTTP/1.1 message as it travels on a socket: the request or status line,
+ * then the header fields in their order. {@link RbacProxy} reads, rewrites and writes it.
  */
 record HttpHead(String startLine, List<Map.Entry<String, String>> headers) {
   private static final int MAX_HEAD = 64 * 1024;
@@ -45,14 +45,19 @@ record HttpHead(String startLine, List<Map.Entry<String, String>> headers) {
 
   /** The first value of a header field, by case-insensitive name. */
   Optional<String> header(String name) {
-    return headers.stream().filter(h -> h.getKey().equalsIgnoreCase(name))
-        .map(Map.Entry::getValue).findFirst();
+    return headers.stream()
+        .filter(h -> h.getKey().equalsIgnoreCase(name))
+        .map(Map.Entry::getValue)
+        .findFirst();
   }
 
   /** This head without the fields named (lower case) in {@code names}. */
   HttpHead without(Set<String> names) {
-    return new HttpHead(startLine, headers.stream()
-        .filter(h -> !names.contains(h.getKey().toLowerCase(Locale.ROOT))).toList());
+    return new HttpHead(
+        startLine,
+        headers.stream()
+            .filter(h -> !names.contains(h.getKey().toLowerCase(Locale.ROOT)))
+            .toList());
   }
 
   /** This head with one more field, after the others. */
@@ -75,7 +80,7 @@ record HttpHead(String startLine, List<Map.Entry<String, String>> headers) {
   byte[] readBody(InputStream in) throws IOException {
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     if (header("Transfer-Encoding").filter("chunked"::equalsIgnoreCase).isPresent()) {
-      for (;;) {
+      for (; ; ) {
         String size = line(in, false);
         write(body, size);
         int length = Integer.parseInt(size.split(";", 2)[0].trim(), 16);

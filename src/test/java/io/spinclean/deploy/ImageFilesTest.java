@@ -28,8 +28,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ImageFilesTest {
   static final Path ENTRYPOINT = Path.of("docker", "spinclean");
-  static final List<String> SHORT_RUN = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-      "-XX:-UsePerfData", "-Xlog:disable", "-Xlog:all=warning:stderr");
+  static final List<String> SHORT_RUN =
+      List.of(
+          "-XX:TieredStopAtLevel=1",
+          "-XX:+UseSerialGC",
+          "-XX:-UsePerfData",
+          "-Xlog:disable",
+          "-Xlog:all=warning:stderr");
 
   @TempDir Path tmp;
 
@@ -38,8 +43,8 @@ class ImageFilesTest {
 
   @BeforeAll
   static void needsPosixShell() {
-    Assumptions.assumeTrue(Files.isExecutable(Path.of("/bin/sh")),
-        "no /bin/sh: the entrypoint script is not tested");
+    Assumptions.assumeTrue(
+        Files.isExecutable(Path.of("/bin/sh")), "no /bin/sh: the entrypoint script is not tested");
   }
 
   @Test
@@ -51,8 +56,8 @@ class ImageFilesTest {
     expected.add(stub().toString());
     expected.add("-XX:AOTCache=" + home.resolve("spinclean.aot"));
     expected.addAll(SHORT_RUN);
-    expected.addAll(List.of("-jar", home.resolve("spinclean.jar").toString(), "plan", "-n",
-        "example"));
+    expected.addAll(
+        List.of("-jar", home.resolve("spinclean.jar").toString(), "plan", "-n", "example"));
     assertThat(r.out()).isEqualTo(expected);
   }
 
@@ -70,12 +75,17 @@ class ImageFilesTest {
   @Test
   void extraOptionsComeAfterTheDefaultsAndArgumentsStayWhole() throws Exception {
     Path home = home(false);
-    Result r = entrypoint(
-        Map.of("SPINCLEAN_HOME", home.toString(), "SPINCLEAN_JAVA_OPTS", "-Xmx64m  -Dglob=*"),
-        "apply", "--cluster", "replicaSet webapp", "", "*");
+    Result r =
+        entrypoint(
+            Map.of("SPINCLEAN_HOME", home.toString(), "SPINCLEAN_JAVA_OPTS", "-Xmx64m  -Dglob=*"),
+            "apply",
+            "--cluster",
+            "replicaSet webapp",
+            "",
+            "*");
 
-    assertThat(r.out()).containsSubsequence("-Xlog:all=warning:stderr", "-Xmx64m", "-Dglob=*",
-        "-jar");
+    assertThat(r.out())
+        .containsSubsequence("-Xlog:all=warning:stderr", "-Xmx64m", "-Dglob=*", "-jar");
     // A Spinnaker cluster name has a space; an empty argument and '*' reach the CLI as given.
     assertThat(r.out()).endsWith("apply", "--cluster", "replicaSet webapp", "", "*");
   }
@@ -87,10 +97,20 @@ class ImageFilesTest {
     Path fromHome = writeStub(jdk.resolve("java"));
     Path explicit = writeStub(tmp.resolve("my-java"));
 
-    Result viaHome = entrypoint(Map.of("SPINCLEAN_HOME", home.toString(),
-        "JAVA_HOME", tmp.resolve("jdk").toString()), "--version");
-    Result viaJava = entrypoint(Map.of("SPINCLEAN_HOME", home.toString(),
-        "JAVA_HOME", tmp.resolve("jdk").toString(), "JAVA", explicit.toString()), "--version");
+    Result viaHome =
+        entrypoint(
+            Map.of("SPINCLEAN_HOME", home.toString(), "JAVA_HOME", tmp.resolve("jdk").toString()),
+            "--version");
+    Result viaJava =
+        entrypoint(
+            Map.of(
+                "SPINCLEAN_HOME",
+                home.toString(),
+                "JAVA_HOME",
+                tmp.resolve("jdk").toString(),
+                "JAVA",
+                explicit.toString()),
+            "--version");
 
     assertThat(viaHome.out().get(0)).isEqualTo(fromHome.toString());
     assertThat(viaJava.out().get(0)).isEqualTo(explicit.toString());
@@ -99,14 +119,21 @@ class ImageFilesTest {
   @Test
   void theEntrypointRunsTheBuiltJar() throws Exception {
     Path jar = builtJar();
-    Assumptions.assumeTrue(Files.isRegularFile(jar), "no " + jar + " yet (tests run before"
-        + " `package`): the entrypoint was not tried on the real jar");
+    Assumptions.assumeTrue(
+        Files.isRegularFile(jar),
+        "no "
+            + jar
+            + " yet (tests run before"
+            + " `package`): the entrypoint was not tried on the real jar");
     Path home = Files.createDirectories(tmp.resolve("app"));
     Files.createSymbolicLink(home.resolve("spinclean.jar"), jar.toAbsolutePath());
 
-    Result r = run(List.of("sh", ENTRYPOINT.toString(), "--version"), Map.of(
-        "SPINCLEAN_HOME", home.toString(),
-        "JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    Result r =
+        run(
+            List.of("sh", ENTRYPOINT.toString(), "--version"),
+            Map.of(
+                "SPINCLEAN_HOME", home.toString(),
+                "JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString()));
 
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.out().get(0)).startsWith("spinclean ");
@@ -128,8 +155,8 @@ class ImageFilesTest {
         .contains("USER 10001:10001")
         .contains("ENTRYPOINT [\"/usr/local/bin/spinclean\"]");
     // The training run must happen after the jar and script are in place, before USER.
-    assertThat(dockerfile.indexOf("AOTCacheOutput")).isBetween(
-        dockerfile.indexOf("COPY docker/spinclean"), dockerfile.indexOf("USER 10001"));
+    assertThat(dockerfile.indexOf("AOTCacheOutput"))
+        .isBetween(dockerfile.indexOf("COPY docker/spinclean"), dockerfile.indexOf("USER 10001"));
   }
 
   @Test
@@ -140,14 +167,17 @@ class ImageFilesTest {
     while (m.find()) {
       jib.add(m.group(1));
     }
-    Matcher flags = Pattern.compile("(?m)^flags=\"([^\"]*)\"$")
-        .matcher(Files.readString(ENTRYPOINT));
+    Matcher flags =
+        Pattern.compile("(?m)^flags=\"([^\"]*)\"$").matcher(Files.readString(ENTRYPOINT));
     assertThat(flags.find()).isTrue();
 
     assertThat(Arrays.asList(flags.group(1).split(" "))).isEqualTo(SHORT_RUN);
     assertThat(jib).isEqualTo(SHORT_RUN);
-    assertThat(pom).contains("<image>eclipse-temurin:25-jre</image>", "<user>10001:10001</user>",
-        "<mainClass>io.spinclean.cli.Main</mainClass>");
+    assertThat(pom)
+        .contains(
+            "<image>eclipse-temurin:25-jre</image>",
+            "<user>10001:10001</user>",
+            "<mainClass>io.spinclean.cli.Main</mainClass>");
   }
 
   /** /app as the image has it: the jar (empty here: the stub never reads it), maybe the cache. */
@@ -169,8 +199,9 @@ class ImageFilesTest {
   /** A {@code java} that prints its own path, then each argument on a line of its own. */
   private static Path writeStub(Path file) throws IOException {
     Files.createDirectories(file.getParent());
-    Files.writeString(file, "#!/bin/sh\nprintf '%s\\n' \"$0\"\n"
-        + "for a in \"$@\"; do printf '%s\\n' \"$a\"; done\n");
+    Files.writeString(
+        file,
+        "#!/bin/sh\nprintf '%s\\n' \"$0\"\n" + "for a in \"$@\"; do printf '%s\\n' \"$a\"; done\n");
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
     return file;
   }
@@ -204,8 +235,8 @@ class ImageFilesTest {
 
   /** The shaded jar next to the test classes, in whatever build directory this build uses. */
   private static Path builtJar() throws URISyntaxException {
-    Path testClasses = Path.of(
-        ImageFilesTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path testClasses =
+        Path.of(ImageFilesTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     return testClasses.getParent().resolve("spinclean.jar");
   }
 }

@@ -12,9 +12,9 @@ import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
- * Test-only: renders the kustomizations in deploy/ as {@code kubectl kustomize} does, for the
- * only features they use: {@code resources} (files and directories) and {@code namespace}. Any
- * other field fails, so a new feature in deploy/ cannot be silently ignored;
+ * Test-only: renders the kustomizations in deploy/ as {@code kubectl kustomize} does, for the only
+ * features they use: {@code resources} (files and directories) and {@code namespace}. Any other
+ * field fails, so a new feature in deploy/ cannot be silently ignored;
  * RbacTest#kubectlRendersTheSameObjects checks this rendering against kubectl's.
  */
 final class Kustomize {
@@ -22,6 +22,7 @@ final class Kustomize {
   static final YAMLMapper YAML = YAMLMapper.builder().build();
 
   private static final Set<String> FIELDS = Set.of("apiVersion", "kind", "resources", "namespace");
+
   /** Kinds without a namespace: kustomize's namespace and {@code apply -n} leave them alone. */
   private static final Set<String> CLUSTER_SCOPED =
       Set.of("Namespace", "ClusterRole", "ClusterRoleBinding");
@@ -31,11 +32,14 @@ final class Kustomize {
   /** The objects of the kustomization in {@code dir}, in kustomize's resource order. */
   static List<ObjectNode> render(Path dir) {
     JsonNode k = read(dir.resolve("kustomization.yaml"));
-    k.propertyNames().forEach(name -> {
-      if (!FIELDS.contains(name)) {
-        throw new IllegalStateException(dir + "/kustomization.yaml: unsupported field " + name);
-      }
-    });
+    k.propertyNames()
+        .forEach(
+            name -> {
+              if (!FIELDS.contains(name)) {
+                throw new IllegalStateException(
+                    dir + "/kustomization.yaml: unsupported field " + name);
+              }
+            });
     List<ObjectNode> objects = new ArrayList<>();
     for (JsonNode resource : k.path("resources")) {
       Path path = dir.resolve(resource.stringValue()).normalize();

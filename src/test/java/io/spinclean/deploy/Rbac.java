@@ -27,8 +27,8 @@ final class Rbac {
 
     /**
      * Parses a request as the API server's RequestInfoFactory does: {@code GET} without a name is
-     * {@code list} ({@code watch} with {@code watch=true}), {@code DELETE} without a name is
-     * {@code deletecollection}, and {@code /api/v1/namespaces/NAME} is in namespace NAME.
+     * {@code list} ({@code watch} with {@code watch=true}), {@code DELETE} without a name is {@code
+     * deletecollection}, and {@code /api/v1/namespaces/NAME} is in namespace NAME.
      */
     static Access of(String method, URI uri) {
       List<String> parts = new ArrayList<>(Arrays.asList(uri.getPath().split("/")));
@@ -56,15 +56,16 @@ final class Rbac {
         resource += "/" + parts.get(2); // a subresource
       }
       String query = uri.getRawQuery() == null ? "" : uri.getRawQuery();
-      String verb = switch (method) {
-        case "GET", "HEAD" -> named ? "get"
-            : ("&" + query + "&").contains("&watch=true&") ? "watch" : "list";
-        case "POST" -> "create";
-        case "PUT" -> "update";
-        case "PATCH" -> "patch";
-        case "DELETE" -> named ? "delete" : "deletecollection";
-        default -> throw new IllegalArgumentException("unknown method " + method);
-      };
+      String verb =
+          switch (method) {
+            case "GET", "HEAD" ->
+                named ? "get" : ("&" + query + "&").contains("&watch=true&") ? "watch" : "list";
+            case "POST" -> "create";
+            case "PUT" -> "update";
+            case "PATCH" -> "patch";
+            case "DELETE" -> named ? "delete" : "deletecollection";
+            default -> throw new IllegalArgumentException("unknown method " + method);
+          };
       return new Access(verb, group, resource, namespace);
     }
 
@@ -93,26 +94,31 @@ final class Rbac {
   private final List<Grant> grants = new ArrayList<>();
 
   /**
-   * The permissions of ServiceAccount {@code saNamespace/saName} given by the bindings among
-   * {@code objects} (as installed: every namespaced object has its namespace).
+   * The permissions of ServiceAccount {@code saNamespace/saName} given by the bindings among {@code
+   * objects} (as installed: every namespaced object has its namespace).
    */
   Rbac(List<ObjectNode> objects, String saNamespace, String saName) {
-    Map<String, JsonNode> roles = objects.stream()
-        .filter(o -> Set.of("Role", "ClusterRole").contains(o.path("kind").stringValue()))
-        .collect(Collectors.toMap(Rbac::key, o -> o));
+    Map<String, JsonNode> roles =
+        objects.stream()
+            .filter(o -> Set.of("Role", "ClusterRole").contains(o.path("kind").stringValue()))
+            .collect(Collectors.toMap(Rbac::key, o -> o));
     for (ObjectNode binding : objects) {
       String kind = binding.path("kind").stringValue();
       if (!kind.equals("RoleBinding") && !kind.equals("ClusterRoleBinding")) {
         continue;
       }
-      String bindingNs = kind.equals("RoleBinding")
-          ? binding.path("metadata").path("namespace").stringValue() : null;
+      String bindingNs =
+          kind.equals("RoleBinding")
+              ? binding.path("metadata").path("namespace").stringValue()
+              : null;
       boolean boundToSa = false;
       for (JsonNode s : binding.path("subjects")) {
         // A ServiceAccount subject without a namespace is in the RoleBinding's namespace.
         String ns = s.has("namespace") ? s.path("namespace").stringValue() : bindingNs;
-        boundToSa |= "ServiceAccount".equals(s.path("kind").stringValue())
-            && saName.equals(s.path("name").stringValue()) && saNamespace.equals(ns);
+        boundToSa |=
+            "ServiceAccount".equals(s.path("kind").stringValue())
+                && saName.equals(s.path("name").stringValue())
+                && saNamespace.equals(ns);
       }
       if (!boundToSa) {
         continue;
@@ -120,10 +126,22 @@ final class Rbac {
       JsonNode ref = binding.path("roleRef");
       String refKind = ref.path("kind").stringValue();
       // A RoleBinding to a Role finds it in its own namespace; a ClusterRole has none.
-      JsonNode role = roles.get(refKind + "/" + (refKind.equals("Role") ? bindingNs : null) + "/"
-          + ref.path("name").stringValue());
-      Objects.requireNonNull(role, () -> "binding " + key(binding) + " refers to a missing "
-          + refKind + " " + ref.path("name").stringValue());
+      JsonNode role =
+          roles.get(
+              refKind
+                  + "/"
+                  + (refKind.equals("Role") ? bindingNs : null)
+                  + "/"
+                  + ref.path("name").stringValue());
+      Objects.requireNonNull(
+          role,
+          () ->
+              "binding "
+                  + key(binding)
+                  + " refers to a missing "
+                  + refKind
+                  + " "
+                  + ref.path("name").stringValue());
       addRules(role, bindingNs);
     }
   }
@@ -132,20 +150,24 @@ final class Rbac {
     for (JsonNode rule : role.path("rules")) {
       Set<String> fields = new TreeSet<>(rule.propertyNames());
       if (!fields.equals(Set.of("apiGroups", "resources", "verbs"))) {
-        throw new IllegalStateException(key(role) + ": a rule with " + fields
-            + "; only apiGroups, resources and verbs are expected");
+        throw new IllegalStateException(
+            key(role)
+                + ": a rule with "
+                + fields
+                + "; only apiGroups, resources and verbs are expected");
       }
       for (JsonNode group : rule.path("apiGroups")) {
         for (JsonNode resource : rule.path("resources")) {
           for (JsonNode verb : rule.path("verbs")) {
-            List<String> values = List.of(group.stringValue(), resource.stringValue(),
-                verb.stringValue());
+            List<String> values =
+                List.of(group.stringValue(), resource.stringValue(), verb.stringValue());
             if (values.contains("*")) {
               throw new IllegalStateException(key(role) + ": wildcard in " + rule);
             }
-            grants.add(new Grant(
-                new Permission(verb.stringValue(), group.stringValue(), resource.stringValue()),
-                namespace));
+            grants.add(
+                new Grant(
+                    new Permission(verb.stringValue(), group.stringValue(), resource.stringValue()),
+                    namespace));
           }
         }
       }
@@ -154,8 +176,11 @@ final class Rbac {
 
   /** Whether the authorizer lets the ServiceAccount make this request. */
   boolean allows(Access access) {
-    return grants.stream().anyMatch(g -> g.permission().equals(access.permission())
-        && (g.namespace() == null || g.namespace().equals(access.namespace())));
+    return grants.stream()
+        .anyMatch(
+            g ->
+                g.permission().equals(access.permission())
+                    && (g.namespace() == null || g.namespace().equals(access.namespace())));
   }
 
   /** Every permission granted, in any namespace. */

@@ -32,15 +32,20 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The shipped RBAC in deploy/ against what spinclean really does: the real CLI runs plan, apply
- * and apply --drain on the article's scenarios in an embedded API server, through a proxy that
+ * The shipped RBAC in deploy/ against what spinclean really does: the real CLI runs plan, apply and
+ * apply --drain on the article's scenarios in an embedded API server, through a proxy that
  * authorizes every request with the rendered Roles exactly as Kubernetes would (403 otherwise).
  * Each variant must allow every request, and grant no permission the runs did not use.
  */
 class RbacTest {
   static final String NS = "example";
-  static final List<String> VARIANTS = List.of("", "overlays/drain", "overlays/cluster-wide",
-      "overlays/cluster-wide-drain", "controller");
+  static final List<String> VARIANTS =
+      List.of(
+          "",
+          "overlays/drain",
+          "overlays/cluster-wide",
+          "overlays/cluster-wide-drain",
+          "controller");
 
   /** Loaded once for the runs that only read; runs that write get their own copy. */
   private static EmbeddedApiServer shared;
@@ -60,7 +65,9 @@ class RbacTest {
   /** One run of the CLI behind the proxy: exit code, output and the requests it made. */
   record Run(int exitCode, String out, String err, List<Call> calls) {
     Set<Permission> used() {
-      return calls.stream().filter(Call::allowed).map(c -> c.access().permission())
+      return calls.stream()
+          .filter(Call::allowed)
+          .map(c -> c.access().permission())
           .collect(Collectors.toCollection(TreeSet::new));
     }
 
@@ -87,13 +94,17 @@ class RbacTest {
     assertThat(apply.exitCode()).as(apply.err()).isEqualTo(0);
     assertThat(apply.used()).contains(new Permission("delete", "apps", "replicasets"));
     assertThat(quiet.exitCode()).as(quiet.err()).isEqualTo(0);
-    assertThat(quiet.denied()).extracting(c -> c.access().toString())
+    assertThat(quiet.denied())
+        .extracting(c -> c.access().toString())
         .containsExactly("get core/namespaces in quiet");
     assertThat(quiet.out()).contains("No Spinnaker clusters found");
 
     assertThat(union(plan, apply)).isEqualTo(rbac.permissions());
-    assertThat(quiet.used()).isEqualTo(quietRbac.permissions()
-        .stream().filter(p -> p.verb().equals("list")).collect(Collectors.toSet()));
+    assertThat(quiet.used())
+        .isEqualTo(
+            quietRbac.permissions().stream()
+                .filter(p -> p.verb().equals("list"))
+                .collect(Collectors.toSet()));
   }
 
   @Test
@@ -107,15 +118,17 @@ class RbacTest {
     // --drain needs the drain overlay: the first patch is forbidden, nothing is deleted.
     Run drain = runFresh(rbac, "apply", "-n", NS, "--drain", "10s");
     assertThat(drain.exitCode()).isEqualTo(4);
-    assertThat(drain.denied()).extracting(c -> c.access().toString())
+    assertThat(drain.denied())
+        .extracting(c -> c.access().toString())
         .containsExactly("patch apps/replicasets in example");
     assertThat(drain.used()).doesNotContain(new Permission("delete", "apps", "replicasets"));
   }
 
   @Test
   void theDrainOverlayAddsExactlyWhatDrainUses() throws Exception {
-    Rbac rbac = new Rbac(Kustomize.install(Kustomize.DEPLOY.resolve("overlays/drain"), NS), NS,
-        "spinclean");
+    Rbac rbac =
+        new Rbac(
+            Kustomize.install(Kustomize.DEPLOY.resolve("overlays/drain"), NS), NS, "spinclean");
 
     // apply plans first: its requests include plan's.
     Run drain = runFresh(rbac, "apply", "-n", NS, "--drain", "10s");
@@ -128,11 +141,16 @@ class RbacTest {
 
   @Test
   void theClusterWideVariantsAllowAllNamespacesAndNothingElse() throws Exception {
-    Rbac rbac = new Rbac(Kustomize.install(Kustomize.DEPLOY.resolve("overlays/cluster-wide"),
-        "spinclean"), "spinclean", "spinclean");
-    Rbac drainRbac = new Rbac(Kustomize.install(
-        Kustomize.DEPLOY.resolve("overlays/cluster-wide-drain"), "spinclean"), "spinclean",
-        "spinclean");
+    Rbac rbac =
+        new Rbac(
+            Kustomize.install(Kustomize.DEPLOY.resolve("overlays/cluster-wide"), "spinclean"),
+            "spinclean",
+            "spinclean");
+    Rbac drainRbac =
+        new Rbac(
+            Kustomize.install(Kustomize.DEPLOY.resolve("overlays/cluster-wide-drain"), "spinclean"),
+            "spinclean",
+            "spinclean");
 
     Run plan = run(rbac, "plan", "-A");
     Run apply = runFresh(rbac, "apply", "-A");
@@ -156,12 +174,21 @@ class RbacTest {
   void everyVariantBindsServiceAccountSpinclean() {
     for (String variant : VARIANTS) {
       List<ObjectNode> objects = Kustomize.render(Kustomize.DEPLOY.resolve(variant));
-      assertThat(objects).as(variant)
-          .anyMatch(o -> o.path("kind").stringValue().equals("ServiceAccount")
-              && o.path("metadata").path("name").stringValue().equals("spinclean"));
-      assertThat(objects).as(variant)
-          .allMatch(o -> o.path("metadata").path("labels").path("app.kubernetes.io/name")
-              .stringValue("").equals("spinclean"));
+      assertThat(objects)
+          .as(variant)
+          .anyMatch(
+              o ->
+                  o.path("kind").stringValue().equals("ServiceAccount")
+                      && o.path("metadata").path("name").stringValue().equals("spinclean"));
+      assertThat(objects)
+          .as(variant)
+          .allMatch(
+              o ->
+                  o.path("metadata")
+                      .path("labels")
+                      .path("app.kubernetes.io/name")
+                      .stringValue("")
+                      .equals("spinclean"));
     }
   }
 
@@ -169,33 +196,39 @@ class RbacTest {
   @Test
   void kubectlRendersTheSameObjects() throws Exception {
     Optional<Path> kubectl = onPath("kubectl");
-    Assumptions.assumeTrue(kubectl.isPresent(),
-        "kubectl is not on PATH: `kubectl kustomize deploy/` not checked");
+    Assumptions.assumeTrue(
+        kubectl.isPresent(), "kubectl is not on PATH: `kubectl kustomize deploy/` not checked");
     for (String variant : VARIANTS) {
       Path dir = Kustomize.DEPLOY.resolve(variant);
-      Process p = new ProcessBuilder(kubectl.get().toString(), "kustomize", dir.toString())
-          .redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder(kubectl.get().toString(), "kustomize", dir.toString())
+              .redirectErrorStream(true)
+              .start();
       String yaml = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
       assertThat(p.exitValue()).as("kubectl kustomize %s: %s", dir, yaml).isZero();
-      List<JsonNode> rendered = Kustomize.YAML.readerFor(JsonNode.class)
-          .<JsonNode>readValues(yaml).readAll();
-      assertThat(rendered).as(dir.toString())
+      List<JsonNode> rendered =
+          Kustomize.YAML.readerFor(JsonNode.class).<JsonNode>readValues(yaml).readAll();
+      assertThat(rendered)
+          .as(dir.toString())
           .containsExactlyInAnyOrderElementsOf(Kustomize.render(dir));
     }
   }
 
   private static Optional<Path> onPath(String command) {
     String path = System.getenv("PATH");
-    return path == null ? Optional.empty() : Stream.of(path.split(File.pathSeparator))
-        .filter(d -> !d.isEmpty())
-        .map(d -> Path.of(d, command))
-        .filter(Files::isExecutable)
-        .findFirst();
+    return path == null
+        ? Optional.empty()
+        : Stream.of(path.split(File.pathSeparator))
+            .filter(d -> !d.isEmpty())
+            .map(d -> Path.of(d, command))
+            .filter(Files::isExecutable)
+            .findFirst();
   }
 
   private static Set<Permission> union(Run... runs) {
-    return Stream.of(runs).flatMap(r -> r.used().stream())
+    return Stream.of(runs)
+        .flatMap(r -> r.used().stream())
         .collect(Collectors.toCollection(TreeSet::new));
   }
 
@@ -219,10 +252,18 @@ class RbacTest {
       command.addAll(List.of("--kubeconfig", kubeconfig.toString()));
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       ByteArrayOutputStream err = new ByteArrayOutputStream();
-      int code = Spinclean.run(command.toArray(String[]::new), print(out), print(err),
-          new ByteArrayInputStream(new byte[0]), Clock.systemUTC());
-      return new Run(code, out.toString(StandardCharsets.UTF_8),
-          err.toString(StandardCharsets.UTF_8), proxy.calls());
+      int code =
+          Spinclean.run(
+              command.toArray(String[]::new),
+              print(out),
+              print(err),
+              new ByteArrayInputStream(new byte[0]),
+              Clock.systemUTC());
+      return new Run(
+          code,
+          out.toString(StandardCharsets.UTF_8),
+          err.toString(StandardCharsets.UTF_8),
+          proxy.calls());
     }
   }
 

@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A fake {@link Sleeper}: sleeping advances a virtual clock at once and is recorded, and a test
- * may change the cluster at each sleep (what happens "meanwhile").
+ * A fake {@link Sleeper}: sleeping advances a virtual clock at once and is recorded, and a test may
+ * change the cluster at each sleep (what happens "meanwhile").
  */
 final class ApplyClock implements Sleeper {
   /** What happens while the executor sleeps; {@code n} counts sleeps from 1. */

@@ -39,24 +39,29 @@ import java.util.Queue;
 
 /**
  * A fabric8 mock API server in CRUD mode with the objects of a test, the executor's client, a fake
- * clock and the recorded requests. The mock ignores delete preconditions and propagation policy
- * and has no garbage collector (shared/TESTING.md): tests inject conflicts and delete pods
- * themselves.
+ * clock and the recorded requests. The mock ignores delete preconditions and propagation policy and
+ * has no garbage collector (shared/TESTING.md): tests inject conflicts and delete pods themselves.
  */
 final class ApplyFixture implements AutoCloseable {
   static final String NS = "example";
   static final String SELECTOR_KEY = "load-balancer";
 
   final KubernetesMockServer server;
+
   /** Seeds and inspects the cluster; generous timeout, default retries. */
   final KubernetesClient admin;
+
   /** The executor's client: short timeout and bounded retries, as a test asks. */
   final KubernetesClient client;
+
   final ApplyClock sleeper = new ApplyClock();
   final Planner planner = new Planner(Policy.DEFAULT);
+
   /** The Service selector key the seeding builders use. */
   String selectorKey = SELECTOR_KEY;
+
   private final List<Call> recorded = Collections.synchronizedList(new ArrayList<>());
+
   /** Uids in loaded files -> uids the mock assigned. */
   private final Map<String, String> uids = new HashMap<>();
 
@@ -66,17 +71,24 @@ final class ApplyFixture implements AutoCloseable {
 
   ApplyFixture(Duration requestTimeout) {
     Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
-        new RecordingDispatcher(responses, recorded), false);
+    server =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            responses,
+            new RecordingDispatcher(responses, recorded),
+            false);
     server.init();
     admin = server.createClient();
-    client = new KubernetesClientBuilder()
-        .withConfig(new ConfigBuilder(admin.getConfiguration())
-            .withRequestTimeout((int) requestTimeout.toMillis())
-            .withRequestRetryBackoffLimit(1)
-            .withRequestRetryBackoffInterval(10)
-            .build())
-        .build();
+    client =
+        new KubernetesClientBuilder()
+            .withConfig(
+                new ConfigBuilder(admin.getConfiguration())
+                    .withRequestTimeout((int) requestTimeout.toMillis())
+                    .withRequestRetryBackoffLimit(1)
+                    .withRequestRetryBackoffInterval(10)
+                    .build())
+            .build();
   }
 
   /** A reader of the live mock cluster (the fresh snapshot). */
@@ -156,10 +168,19 @@ final class ApplyFixture implements AutoCloseable {
   }
 
   Service service(String name) {
-    return admin.services().inNamespace(NS).resource(new ServiceBuilder()
-        .withNewMetadata().withName(name).endMetadata()
-        .withNewSpec().addToSelector(selectorKey, name).endSpec()
-        .build()).create();
+    return admin
+        .services()
+        .inNamespace(NS)
+        .resource(
+            new ServiceBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
+                .withNewSpec()
+                .addToSelector(selectorKey, name)
+                .endSpec()
+                .build())
+        .create();
   }
 
   /** {@code <app>-v<NNN>} in cluster {@code replicaSet <app>}, fronted by Service {@code <app>}. */
@@ -171,22 +192,34 @@ final class ApplyFixture implements AutoCloseable {
     if (template == Template.ENABLED) {
       templateLabels.put(selectorKey, app);
     }
-    return admin.apps().replicaSets().inNamespace(NS).resource(new ReplicaSetBuilder()
-        .withNewMetadata()
-        .withName(app + "-" + version)
-        .addToAnnotations("moniker.spinnaker.io/application", app)
-        .addToAnnotations("moniker.spinnaker.io/cluster", "replicaSet " + app)
-        .addToAnnotations("artifact.spinnaker.io/version", version)
-        .addToAnnotations("traffic.spinnaker.io/load-balancers", "[\"service " + app + "\"]")
-        .endMetadata()
-        .withNewSpec()
-        .withReplicas(2)
-        .withNewSelector().addToMatchLabels("app", app).addToMatchLabels("version", version)
-        .endSelector()
-        .withNewTemplate().withNewMetadata().addToLabels(templateLabels).endMetadata()
-        .endTemplate()
-        .endSpec()
-        .build()).create();
+    return admin
+        .apps()
+        .replicaSets()
+        .inNamespace(NS)
+        .resource(
+            new ReplicaSetBuilder()
+                .withNewMetadata()
+                .withName(app + "-" + version)
+                .addToAnnotations("moniker.spinnaker.io/application", app)
+                .addToAnnotations("moniker.spinnaker.io/cluster", "replicaSet " + app)
+                .addToAnnotations("artifact.spinnaker.io/version", version)
+                .addToAnnotations(
+                    "traffic.spinnaker.io/load-balancers", "[\"service " + app + "\"]")
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(2)
+                .withNewSelector()
+                .addToMatchLabels("app", app)
+                .addToMatchLabels("version", version)
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .addToLabels(templateLabels)
+                .endMetadata()
+                .endTemplate()
+                .endSpec()
+                .build())
+        .create();
   }
 
   Pod pod(ReplicaSet owner, String suffix, Readiness readiness, Traffic traffic) {
@@ -195,26 +228,36 @@ final class ApplyFixture implements AutoCloseable {
     if (traffic == Traffic.LABELED) {
       labels.put(selectorKey, labels.get("app"));
     }
-    return admin.pods().inNamespace(NS).resource(new PodBuilder()
-        .withNewMetadata()
-        .withName(owner.getMetadata().getName() + "-" + suffix)
-        .addToLabels(labels)
-        .addNewOwnerReference()
-        .withApiVersion("apps/v1").withKind("ReplicaSet").withController(true)
-        .withName(owner.getMetadata().getName()).withUid(owner.getMetadata().getUid())
-        .endOwnerReference()
-        .endMetadata()
-        .withNewStatus()
-        .addNewCondition().withType("Ready")
-        .withStatus(readiness == Readiness.READY ? "True" : "False").endCondition()
-        .endStatus()
-        .build()).create();
+    return admin
+        .pods()
+        .inNamespace(NS)
+        .resource(
+            new PodBuilder()
+                .withNewMetadata()
+                .withName(owner.getMetadata().getName() + "-" + suffix)
+                .addToLabels(labels)
+                .addNewOwnerReference()
+                .withApiVersion("apps/v1")
+                .withKind("ReplicaSet")
+                .withController(true)
+                .withName(owner.getMetadata().getName())
+                .withUid(owner.getMetadata().getUid())
+                .endOwnerReference()
+                .endMetadata()
+                .withNewStatus()
+                .addNewCondition()
+                .withType("Ready")
+                .withStatus(readiness == Readiness.READY ? "True" : "False")
+                .endCondition()
+                .endStatus()
+                .build())
+        .create();
   }
 
   /**
    * Loads kubectl-style documents (a List, multi-document YAML or one object) into the mock. The
-   * mock assigns new uids, so pods' ownerReferences are rewritten to their owners' new uids
-   * (owners first: load a pod after its ReplicaSet).
+   * mock assigns new uids, so pods' ownerReferences are rewritten to their owners' new uids (owners
+   * first: load a pod after its ReplicaSet).
    *
    * @param file a path relative to the project directory
    */
@@ -234,13 +277,15 @@ final class ApplyFixture implements AutoCloseable {
         uids.put(oldUid, admin.resource(item).create().getMetadata().getUid());
       }
     }
-    pods.parallelStream().forEach(pod -> {
-      pod.getMetadata().setResourceVersion(null);
-      for (OwnerReference ref : pod.getMetadata().getOwnerReferences()) {
-        ref.setUid(uids.getOrDefault(ref.getUid(), ref.getUid()));
-      }
-      admin.resource(pod).create();
-    });
+    pods.parallelStream()
+        .forEach(
+            pod -> {
+              pod.getMetadata().setResourceVersion(null);
+              for (OwnerReference ref : pod.getMetadata().getOwnerReferences()) {
+                ref.setUid(uids.getOrDefault(ref.getUid(), ref.getUid()));
+              }
+              admin.resource(pod).create();
+            });
   }
 
   ReplicaSet replicaSet(String name) {
@@ -249,7 +294,9 @@ final class ApplyFixture implements AutoCloseable {
 
   List<String> replicaSetNames() {
     return admin.apps().replicaSets().inNamespace(NS).list().getItems().stream()
-        .map(rs -> rs.getMetadata().getName()).sorted().toList();
+        .map(rs -> rs.getMetadata().getName())
+        .sorted()
+        .toList();
   }
 
   Pod pod(String name) {
@@ -309,9 +356,12 @@ final class ApplyFixture implements AutoCloseable {
 
     @Override
     public MockResponse dispatch(RecordedRequest request) {
-      recorded.add(new Call(request.getMethod(), request.getPath(),
-          request.getHeader("Content-Type"),
-          new String(request.getBody().getBytes(), StandardCharsets.UTF_8)));
+      recorded.add(
+          new Call(
+              request.getMethod(),
+              request.getPath(),
+              request.getHeader("Content-Type"),
+              new String(request.getBody().getBytes(), StandardCharsets.UTF_8)));
       return super.dispatch(request);
     }
   }
@@ -329,8 +379,13 @@ final class ApplyFixture implements AutoCloseable {
   }
 
   static String status(int code, String reason, String message) {
-    return "{\"apiVersion\":\"v1\",\"kind\":\"Status\",\"status\":\"Failure\",\"code\":" + code
-        + ",\"reason\":\"" + reason + "\",\"message\":\"" + message + "\"}";
+    return "{\"apiVersion\":\"v1\",\"kind\":\"Status\",\"status\":\"Failure\",\"code\":"
+        + code
+        + ",\"reason\":\""
+        + reason
+        + "\",\"message\":\""
+        + message
+        + "\"}";
   }
 
   @Override

@@ -50,46 +50,52 @@ class ApplyWaitTest {
 
     assertThat(report.remaining()).isEmpty();
     assertThat(fx.sleeper.sleeps()).isEmpty();
-    assertThat(fx.calls()).extracting(ApplyFixture.Call::toString)
-        .endsWith("GET " + REPLICA_SETS);
+    assertThat(fx.calls()).extracting(ApplyFixture.Call::toString).endsWith("GET " + REPLICA_SETS);
   }
 
   @Test
   void foregroundWaitReportsThePodsThatOutliveTheTimeout() throws Exception {
-    fx.sleeper.meanwhile(n -> {
-      if (n == 1) {
-        fx.collectGarbage("stream-consumer-v003");
-        fx.collectGarbage("webapp-v002");
-      }
-    });
-    ApplyOptions options = ApplyOptions.DEFAULT.withCascade(ApplyOptions.Cascade.FOREGROUND)
-        .withWait(TEN_SECONDS);
+    fx.sleeper.meanwhile(
+        n -> {
+          if (n == 1) {
+            fx.collectGarbage("stream-consumer-v003");
+            fx.collectGarbage("webapp-v002");
+          }
+        });
+    ApplyOptions options =
+        ApplyOptions.DEFAULT.withCascade(ApplyOptions.Cascade.FOREGROUND).withWait(TEN_SECONDS);
 
     ApplyReport report = fx.executor(options).execute(shown);
 
-    assertThat(report.remaining()).containsExactly(
-        "example/workers-v005-c1s5n (pod)",
-        "example/workers-v006-d7k3p (pod)",
-        "example/workers-v006-g2w9q (pod)",
-        "example/workers-v006-r5t8v (pod)");
+    assertThat(report.remaining())
+        .containsExactly(
+            "example/workers-v005-c1s5n (pod)",
+            "example/workers-v006-d7k3p (pod)",
+            "example/workers-v006-g2w9q (pod)",
+            "example/workers-v006-r5t8v (pod)");
     assertThat(fx.sleeper.slept()).isEqualTo(TEN_SECONDS);
     assertThat(report.results()).extracting(DeletionResult::outcome).containsOnly(Outcome.DELETED);
-    assertThat(report.results()).extracting(DeletionResult::detail).containsExactly(
-        "", "", "still present after --wait 10s", "still present after --wait 10s");
+    assertThat(report.results())
+        .extracting(DeletionResult::detail)
+        .containsExactly(
+            "", "", "still present after --wait 10s", "still present after --wait 10s");
   }
 
   @Test
   void foregroundWaitEndsWhenTheLastPodIsGone() throws Exception {
-    fx.sleeper.meanwhile(n -> {
-      if (n == 2) {
-        for (String gone : new String[] {"stream-consumer-v003", "webapp-v002", "workers-v005",
-            "workers-v006"}) {
-          fx.collectGarbage(gone);
-        }
-      }
-    });
-    ApplyOptions options = ApplyOptions.DEFAULT.withCascade(ApplyOptions.Cascade.FOREGROUND)
-        .withWait(TEN_SECONDS);
+    fx.sleeper.meanwhile(
+        n -> {
+          if (n == 2) {
+            for (String gone :
+                new String[] {
+                  "stream-consumer-v003", "webapp-v002", "workers-v005", "workers-v006"
+                }) {
+              fx.collectGarbage(gone);
+            }
+          }
+        });
+    ApplyOptions options =
+        ApplyOptions.DEFAULT.withCascade(ApplyOptions.Cascade.FOREGROUND).withWait(TEN_SECONDS);
 
     ApplyReport report = fx.executor(options).execute(shown);
 
@@ -100,38 +106,60 @@ class ApplyWaitTest {
   @Test
   void foregroundWaitListsEachVersionsPodsByItsSelectorWhileItIsHeldForItsPods() throws Exception {
     // As a foreground deletion does, a finalizer holds each deleted ReplicaSet until its pods go.
-    SnapshotSource fresh = fx.changeThenRead(() -> DELETED.forEach(name -> fx.admin.apps()
-        .replicaSets().inNamespace(ApplyFixture.NS).withName(name).edit(rs -> {
-          rs.getMetadata().getFinalizers().add("example.com/hold");
-          return rs;
-        })));
+    SnapshotSource fresh =
+        fx.changeThenRead(
+            () ->
+                DELETED.forEach(
+                    name ->
+                        fx.admin
+                            .apps()
+                            .replicaSets()
+                            .inNamespace(ApplyFixture.NS)
+                            .withName(name)
+                            .edit(
+                                rs -> {
+                                  rs.getMetadata().getFinalizers().add("example.com/hold");
+                                  return rs;
+                                })));
     List<ApplyFixture.Call> calls = new ArrayList<>();
-    fx.sleeper.meanwhile(n -> {
-      if (n == 1) {
-        calls.addAll(fx.calls()); // the executor's; the garbage collector's are not recorded
-        DELETED.forEach(name -> {
-          fx.collectGarbage(name);
-          fx.admin.apps().replicaSets().inNamespace(ApplyFixture.NS).withName(name).edit(rs -> {
-            rs.getMetadata().getFinalizers().clear();
-            return rs;
-          });
+    fx.sleeper.meanwhile(
+        n -> {
+          if (n == 1) {
+            calls.addAll(fx.calls()); // the executor's; the garbage collector's are not recorded
+            DELETED.forEach(
+                name -> {
+                  fx.collectGarbage(name);
+                  fx.admin
+                      .apps()
+                      .replicaSets()
+                      .inNamespace(ApplyFixture.NS)
+                      .withName(name)
+                      .edit(
+                          rs -> {
+                            rs.getMetadata().getFinalizers().clear();
+                            return rs;
+                          });
+                });
+            fx.forgetRequests();
+          }
         });
-        fx.forgetRequests();
-      }
-    });
-    ApplyOptions options = ApplyOptions.DEFAULT.withCascade(ApplyOptions.Cascade.FOREGROUND)
-        .withWait(TEN_SECONDS);
+    ApplyOptions options =
+        ApplyOptions.DEFAULT.withCascade(ApplyOptions.Cascade.FOREGROUND).withWait(TEN_SECONDS);
 
     ApplyReport report = fx.executor(fresh, options).execute(shown);
 
     assertThat(report.remaining()).isEmpty();
     assertThat(fx.sleeper.slept()).isEqualTo(Duration.ofSeconds(1));
     calls.addAll(fx.calls());
-    List<String> polls = calls.stream().map(ApplyFixture.Call::toString)
-        .filter(c -> c.startsWith("GET ")).toList();
-    List<String> onePoll = List.of("GET " + REPLICA_SETS,
-        "GET " + ownPods("stream-consumer", "v003"), "GET " + ownPods("webapp", "v002"),
-        "GET " + ownPods("workers", "v005"), "GET " + ownPods("workers", "v006"));
+    List<String> polls =
+        calls.stream().map(ApplyFixture.Call::toString).filter(c -> c.startsWith("GET ")).toList();
+    List<String> onePoll =
+        List.of(
+            "GET " + REPLICA_SETS,
+            "GET " + ownPods("stream-consumer", "v003"),
+            "GET " + ownPods("webapp", "v002"),
+            "GET " + ownPods("workers", "v005"),
+            "GET " + ownPods("workers", "v006"));
     // After the fresh snapshot's three lists: two polls, never a list of all the namespace's pods.
     assertThat(polls.subList(3, polls.size()))
         .containsExactlyElementsOf(Stream.concat(onePoll.stream(), onePoll.stream()).toList());
@@ -139,19 +167,30 @@ class ApplyWaitTest {
 
   @Test
   void aWaitThatCannotListReportsEverythingAsUnconfirmed() throws Exception {
-    SnapshotSource fresh = fx.readThenChange(() -> fx.server.expect().get()
-        .withPath(REPLICA_SETS)
-        .andReturn(500, status(500, "InternalError", "etcd unavailable")).always());
+    SnapshotSource fresh =
+        fx.readThenChange(
+            () ->
+                fx.server
+                    .expect()
+                    .get()
+                    .withPath(REPLICA_SETS)
+                    .andReturn(500, status(500, "InternalError", "etcd unavailable"))
+                    .always());
 
     ApplyReport report =
         fx.executor(fresh, ApplyOptions.DEFAULT.withWait(TEN_SECONDS)).execute(shown);
 
     assertThat(report.results()).extracting(DeletionResult::outcome).containsOnly(Outcome.DELETED);
-    assertThat(report.remaining()).containsExactly("example/stream-consumer-v003",
-        "example/webapp-v002", "example/workers-v005", "example/workers-v006");
+    assertThat(report.remaining())
+        .containsExactly(
+            "example/stream-consumer-v003",
+            "example/webapp-v002",
+            "example/workers-v005",
+            "example/workers-v006");
     assertThat(report.results().get(0).detail())
-        .startsWith("--wait could not confirm it is gone: cannot list replicasets in namespace"
-            + " example: ");
+        .startsWith(
+            "--wait could not confirm it is gone: cannot list replicasets in namespace"
+                + " example: ");
     assertThat(fx.replicaSet("webapp-v002")).isNull();
     assertThat(fx.replicaSet("webapp-v001")).isNotNull();
   }

@@ -63,8 +63,8 @@ public final class ArticleServer implements BeforeEachCallback, AfterEachCallbac
   public String kubeconfig() {
     if (kubeconfig == null) {
       try {
-        kubeconfig = server.writeKubeconfig(Files.createTempFile("spinclean-", ".kubeconfig"),
-            NAMESPACE);
+        kubeconfig =
+            server.writeKubeconfig(Files.createTempFile("spinclean-", ".kubeconfig"), NAMESPACE);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -73,8 +73,8 @@ public final class ArticleServer implements BeforeEachCallback, AfterEachCallbac
   }
 
   public boolean exists(String replicaSet) {
-    return admin.client().apps().replicaSets().inNamespace(NAMESPACE).withName(replicaSet)
-        .get() != null;
+    return admin.client().apps().replicaSets().inNamespace(NAMESPACE).withName(replicaSet).get()
+        != null;
   }
 
   /** The names of the ReplicaSets in namespace {@code example}, sorted. */

@@ -5,16 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.spinclean.core.Snapshot;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -27,10 +22,9 @@ class ClusterWatchTest {
 
   @Test
   void aNamespaceIsMappedOncePerChangeAndEveryChangeIsSeen() throws Exception {
-    try (ClusterWatch watch = ClusterWatch.start(article.admin(), Scope.of("example"), Clock.systemUTC(),
-        key -> { })) {
-      await("the article's 7 ReplicaSets listed",
-          () -> snapshot(watch).replicaSets().size() == 7);
+    try (ClusterWatch watch =
+        ClusterWatch.start(article.admin(), Scope.of("example"), Clock.systemUTC(), key -> {})) {
+      await("the article's 7 ReplicaSets listed", () -> snapshot(watch).replicaSets().size() == 7);
       Snapshot first = snapshot(watch);
       Snapshot again = snapshot(watch);
       // nothing changed: the same mapped objects, a new time
@@ -40,33 +34,45 @@ class ClusterWatchTest {
       }
       assertThat(again.takenAt()).isAfterOrEqualTo(first.takenAt());
 
-      article.admin().client().pods().inNamespace("example").withName("webapp-v002-k2j8w").edit(p -> {
-        p.getMetadata().setLabels(Map.of("changed", "yes"));
-        return p;
-      });
-      await("the change in the next snapshot", () -> snapshot(watch).pods().stream()
-          .anyMatch(p -> p.labels().equals(Map.of("changed", "yes"))));
-      assertThat(snapshot(watch).pods()).doesNotContainAnyElementsOf(first.pods().stream()
-          .filter(p -> p.name().equals("webapp-v002-k2j8w")).toList());
+      article
+          .admin()
+          .client()
+          .pods()
+          .inNamespace("example")
+          .withName("webapp-v002-k2j8w")
+          .edit(
+              p -> {
+                p.getMetadata().setLabels(Map.of("changed", "yes"));
+                return p;
+              });
+      await(
+          "the change in the next snapshot",
+          () ->
+              snapshot(watch).pods().stream()
+                  .anyMatch(p -> p.labels().equals(Map.of("changed", "yes"))));
+      assertThat(snapshot(watch).pods())
+          .doesNotContainAnyElementsOf(
+              first.pods().stream().filter(p -> p.name().equals("webapp-v002-k2j8w")).toList());
     }
   }
 
   @Test
   void informersListInPagesThenWatch() throws Exception {
     List<String> gets = new ArrayList<>();
-    try (ClusterWatch watch = ClusterWatch.start(article.admin(), Scope.of("example"), Clock.systemUTC(),
-        key -> { })) {
+    try (ClusterWatch watch =
+        ClusterWatch.start(article.admin(), Scope.of("example"), Clock.systemUTC(), key -> {})) {
       assertThat(watch.watching()).isTrue();
-      for (RecordedRequest r; (r = article.mock().takeRequest(1, TimeUnit.SECONDS)) != null;) {
+      for (RecordedRequest r; (r = article.mock().takeRequest(1, TimeUnit.SECONDS)) != null; ) {
         if (r.getMethod().equals("GET")) {
           gets.add(r.getPath());
         }
       }
     }
-    assertThat(gets).contains(
-        "/apis/apps/v1/namespaces/example/replicasets?limit=500",
-        "/api/v1/namespaces/example/pods?limit=500",
-        "/api/v1/namespaces/example/services?limit=500");
+    assertThat(gets)
+        .contains(
+            "/apis/apps/v1/namespaces/example/replicasets?limit=500",
+            "/api/v1/namespaces/example/pods?limit=500",
+            "/api/v1/namespaces/example/services?limit=500");
   }
 
   private static Snapshot snapshot(ClusterWatch watch) {

@@ -54,25 +54,31 @@ class DrainTest {
     ApplyReport report = fx.executor(DRAIN_30S).execute(shown);
 
     List<ApplyFixture.Call> writes = fx.writes();
-    assertThat(writes).extracting(ApplyFixture.Call::toString).containsExactly(
-        "PATCH " + rsPath("stream-consumer-v003"),
-        "PATCH " + podPath("stream-consumer-v003-h5v9b"),
-        "PATCH " + podPath("stream-consumer-v003-m3r7f"),
-        "DELETE " + rsPath("stream-consumer-v003"),
-        "PATCH " + rsPath("webapp-v002"),
-        "PATCH " + podPath("webapp-v002-k2j8w"),
-        "PATCH " + podPath("webapp-v002-p4n6z"),
-        "DELETE " + rsPath("webapp-v002"),
-        "DELETE " + rsPath("workers-v005"),
-        // workers-v006: a Disable broke midway, its template is already detached
-        "PATCH " + podPath("workers-v006-g2w9q"),
-        "PATCH " + podPath("workers-v006-r5t8v"),
-        "DELETE " + rsPath("workers-v006"));
+    assertThat(writes)
+        .extracting(ApplyFixture.Call::toString)
+        .containsExactly(
+            "PATCH " + rsPath("stream-consumer-v003"),
+            "PATCH " + podPath("stream-consumer-v003-h5v9b"),
+            "PATCH " + podPath("stream-consumer-v003-m3r7f"),
+            "DELETE " + rsPath("stream-consumer-v003"),
+            "PATCH " + rsPath("webapp-v002"),
+            "PATCH " + podPath("webapp-v002-k2j8w"),
+            "PATCH " + podPath("webapp-v002-p4n6z"),
+            "DELETE " + rsPath("webapp-v002"),
+            "DELETE " + rsPath("workers-v005"),
+            // workers-v006: a Disable broke midway, its template is already detached
+            "PATCH " + podPath("workers-v006-g2w9q"),
+            "PATCH " + podPath("workers-v006-r5t8v"),
+            "DELETE " + rsPath("workers-v006"));
     assertThat(writes.stream().filter(w -> w.method().equals("PATCH")))
         .allSatisfy(w -> assertThat(w.contentType()).startsWith("application/json-patch+json"));
-    assertThat(writes.get(0).body()).isEqualTo("[{\"op\":\"replace\",\"path\":"
-        + "\"/metadata/resourceVersion\",\"value\":\"" + freshVersion + "\"},"
-        + "{\"op\":\"remove\",\"path\":\"/spec/template/metadata/labels/load-balancer\"}]");
+    assertThat(writes.get(0).body())
+        .isEqualTo(
+            "[{\"op\":\"replace\",\"path\":"
+                + "\"/metadata/resourceVersion\",\"value\":\""
+                + freshVersion
+                + "\"},"
+                + "{\"op\":\"remove\",\"path\":\"/spec/template/metadata/labels/load-balancer\"}]");
     assertThat(writes.get(1).body()).isEqualTo(REMOVE_LABEL);
     // The delete's precondition is the version our own patch produced, not the stale one.
     JsonNode delete = JSON.readTree(writes.get(3).body());
@@ -81,7 +87,8 @@ class DrainTest {
 
     assertThat(report.results())
         .extracting(DeletionResult::name, DeletionResult::outcome, DeletionResult::drained)
-        .containsExactly(tuple("stream-consumer-v003", Outcome.DELETED, true),
+        .containsExactly(
+            tuple("stream-consumer-v003", Outcome.DELETED, true),
             tuple("webapp-v002", Outcome.DELETED, true),
             tuple("workers-v005", Outcome.DELETED, false),
             tuple("workers-v006", Outcome.DELETED, true));
@@ -89,16 +96,17 @@ class DrainTest {
         .isEqualTo("drained: removed the selector labels from the pod template and 2 pods");
     assertThat(fx.sleeper.sleeps()).isEmpty();
     // No garbage collector in the mock: the drained pods are still there, without the label.
-    assertThat(fx.podsOf("stream-consumer-v003")).allSatisfy(
-        p -> assertThat(p.getMetadata().getLabels()).doesNotContainKey("load-balancer"));
+    assertThat(fx.podsOf("stream-consumer-v003"))
+        .allSatisfy(
+            p -> assertThat(p.getMetadata().getLabels()).doesNotContainKey("load-balancer"));
     assertThat(fx.podsOf("stream-consumer-v004"))
         .allSatisfy(p -> assertThat(p.getMetadata().getLabels()).containsKey("load-balancer"));
   }
 
   @Test
   void aPodThatVanishesMidDrainIsSkippedAndThePodsAfterItAreStillDisabled() throws Exception {
-    SnapshotSource fresh = fx.readThenChange(
-        () -> fx.admin.resource(fx.pod("workers-v006-g2w9q")).delete());
+    SnapshotSource fresh =
+        fx.readThenChange(() -> fx.admin.resource(fx.pod("workers-v006-g2w9q")).delete());
 
     ApplyReport report = fx.executor(fresh, DRAIN_30S).execute(shown);
 
@@ -107,7 +115,8 @@ class DrainTest {
     // Where Spinnaker's Disable stops, the pod after the vanished one is still disabled.
     assertThat(fx.pod("workers-v006-r5t8v").getMetadata().getLabels())
         .doesNotContainKey("load-balancer");
-    assertThat(fx.calls()).extracting(ApplyFixture.Call::toString)
+    assertThat(fx.calls())
+        .extracting(ApplyFixture.Call::toString)
         .containsSubsequence(
             "PATCH " + podPath("workers-v006-g2w9q"),
             "GET " + podsOf("workers", "v006"),
@@ -117,34 +126,50 @@ class DrainTest {
 
   @Test
   void aVersionChangedAfterTheFreshReadIsNeitherDrainedNorDeleted() throws Exception {
-    SnapshotSource fresh = fx.readThenChange(() -> fx.admin.apps().replicaSets()
-        .inNamespace(ApplyFixture.NS).withName("stream-consumer-v003")
-        .edit(rs -> {
-          rs.getMetadata().getAnnotations().put("touched-by", "someone else");
-          return rs;
-        }));
+    SnapshotSource fresh =
+        fx.readThenChange(
+            () ->
+                fx.admin
+                    .apps()
+                    .replicaSets()
+                    .inNamespace(ApplyFixture.NS)
+                    .withName("stream-consumer-v003")
+                    .edit(
+                        rs -> {
+                          rs.getMetadata().getAnnotations().put("touched-by", "someone else");
+                          return rs;
+                        }));
 
     ApplyReport report = fx.executor(fresh, DRAIN_30S).execute(shown);
 
     assertThat(report.results().get(0).outcome()).isEqualTo(Outcome.SKIPPED_CHANGED);
     assertThat(report.results().get(0).detail()).contains("409");
-    assertThat(fx.replicaSet("stream-consumer-v003").getSpec().getTemplate().getMetadata()
-        .getLabels()).containsKey("load-balancer");
+    assertThat(
+            fx.replicaSet("stream-consumer-v003").getSpec().getTemplate().getMetadata().getLabels())
+        .containsKey("load-balancer");
     assertThat(fx.podsOf("stream-consumer-v003"))
         .allSatisfy(p -> assertThat(p.getMetadata().getLabels()).containsKey("load-balancer"));
-    assertThat(report.results()).extracting(DeletionResult::outcome).containsExactly(
-        Outcome.SKIPPED_CHANGED, Outcome.DELETED, Outcome.DELETED, Outcome.DELETED);
+    assertThat(report.results())
+        .extracting(DeletionResult::outcome)
+        .containsExactly(
+            Outcome.SKIPPED_CHANGED, Outcome.DELETED, Outcome.DELETED, Outcome.DELETED);
   }
 
   @Test
   void aPodPatchThatKeepsFailingStopsTheRunWithTheVersionNotDeleted() throws Exception {
-    fx.server.expect().patch().withPath(podPath("stream-consumer-v003-m3r7f"))
-        .andReturn(503, status(503, "ServiceUnavailable", "etcd leader changed")).always();
+    fx.server
+        .expect()
+        .patch()
+        .withPath(podPath("stream-consumer-v003-m3r7f"))
+        .andReturn(503, status(503, "ServiceUnavailable", "etcd leader changed"))
+        .always();
 
     ApplyReport report = fx.executor(DRAIN_30S).execute(shown);
 
-    assertThat(report.results()).extracting(DeletionResult::outcome).containsExactly(
-        Outcome.FAILED, Outcome.NOT_ATTEMPTED, Outcome.NOT_ATTEMPTED, Outcome.NOT_ATTEMPTED);
+    assertThat(report.results())
+        .extracting(DeletionResult::outcome)
+        .containsExactly(
+            Outcome.FAILED, Outcome.NOT_ATTEMPTED, Outcome.NOT_ATTEMPTED, Outcome.NOT_ATTEMPTED);
     assertThat(report.results().get(0).detail())
         .startsWith("cannot patch pods in namespace example: ")
         .contains("503")
@@ -156,10 +181,18 @@ class DrainTest {
   @Test
   void aTemplatePatchTheServerRejectsFailsWithItsReason() throws Exception {
     // e.g. a Service selector key that is also in the ReplicaSet's own selector (Spinnaker #4830)
-    fx.server.expect().patch().withPath(rsPath("stream-consumer-v003"))
-        .andReturn(422, status(422, "Invalid", "ReplicaSet.apps \\\"stream-consumer-v003\\\" is"
-            + " invalid: spec.template.metadata.labels: Invalid value: selector does not match"
-            + " template labels"))
+    fx.server
+        .expect()
+        .patch()
+        .withPath(rsPath("stream-consumer-v003"))
+        .andReturn(
+            422,
+            status(
+                422,
+                "Invalid",
+                "ReplicaSet.apps \\\"stream-consumer-v003\\\" is"
+                    + " invalid: spec.template.metadata.labels: Invalid value: selector does not match"
+                    + " template labels"))
         .once();
 
     ApplyReport report = fx.executor(DRAIN_30S).execute(shown);
@@ -174,8 +207,12 @@ class DrainTest {
   @Test
   void podsThatKeepServingAreWaitedForNoLongerThanTheDrainThenDeleted() throws Exception {
     // A pod whose label comes back as fast as it is removed (say, a concurrent Enable).
-    fx.server.expect().patch().withPath(podPath("stream-consumer-v003-h5v9b"))
-        .andReturn(200, "{}").always();
+    fx.server
+        .expect()
+        .patch()
+        .withPath(podPath("stream-consumer-v003-h5v9b"))
+        .andReturn(200, "{}")
+        .always();
     ApplyOptions drain5s = ApplyOptions.DEFAULT.withDrain(Duration.ofSeconds(5));
 
     ApplyReport report = fx.executor(drain5s).execute(shown);
@@ -183,8 +220,8 @@ class DrainTest {
     assertThat(report.results().get(0).outcome()).isEqualTo(Outcome.DELETED);
     assertThat(report.results().get(0).detail()).endsWith("1 pod still serving after --drain 5s");
     assertThat(fx.sleeper.slept()).isEqualTo(Duration.ofSeconds(5));
-    assertThat(fx.sleeper.sleeps()).allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(
-        Drainer.POLL));
+    assertThat(fx.sleeper.sleeps())
+        .allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(Drainer.POLL));
     assertThat(fx.replicaSetNames()).doesNotContain("stream-consumer-v003");
   }
 
@@ -202,7 +239,8 @@ class DrainTest {
 
       ApplyReport report = own.executor(DRAIN_30S).execute(plan);
 
-      assertThat(report.results()).extracting(DeletionResult::name, DeletionResult::outcome)
+      assertThat(report.results())
+          .extracting(DeletionResult::name, DeletionResult::outcome)
           .containsExactly(tuple("shop-v001", Outcome.DELETED));
       List<ApplyFixture.Call> writes = own.writes();
       assertThat(writes.get(0).body())
@@ -222,28 +260,57 @@ class DrainTest {
     // it is v004's pod (say, a label copied by hand). The label selector returns it; the owner
     // filter must drop it, or the drain would take a pod of the kept version out of the Service.
     String v004 = fx.replicaSet("stream-consumer-v004").getMetadata().getUid();
-    fx.admin.pods().inNamespace(ApplyFixture.NS).resource(new PodBuilder()
-        .withNewMetadata().withName("lookalike")
-        .addToLabels(Map.of("app", "stream-consumer", "version", "v003",
-            "load-balancer", "stream-consumer"))
-        .addNewOwnerReference().withApiVersion("apps/v1").withKind("ReplicaSet")
-        .withName("stream-consumer-v004").withUid(v004).withController(true).endOwnerReference()
-        .endMetadata()
-        .withNewStatus().addNewCondition().withType("Ready").withStatus("True").endCondition()
-        .endStatus()
-        .build()).create();
-    assertThat(fx.admin.pods().inNamespace(ApplyFixture.NS)
-        .withLabels(Map.of("app", "stream-consumer", "version", "v003")).list().getItems())
-        .extracting(p -> p.getMetadata().getName()).contains("lookalike");
+    fx.admin
+        .pods()
+        .inNamespace(ApplyFixture.NS)
+        .resource(
+            new PodBuilder()
+                .withNewMetadata()
+                .withName("lookalike")
+                .addToLabels(
+                    Map.of(
+                        "app",
+                        "stream-consumer",
+                        "version",
+                        "v003",
+                        "load-balancer",
+                        "stream-consumer"))
+                .addNewOwnerReference()
+                .withApiVersion("apps/v1")
+                .withKind("ReplicaSet")
+                .withName("stream-consumer-v004")
+                .withUid(v004)
+                .withController(true)
+                .endOwnerReference()
+                .endMetadata()
+                .withNewStatus()
+                .addNewCondition()
+                .withType("Ready")
+                .withStatus("True")
+                .endCondition()
+                .endStatus()
+                .build())
+        .create();
+    assertThat(
+            fx.admin
+                .pods()
+                .inNamespace(ApplyFixture.NS)
+                .withLabels(Map.of("app", "stream-consumer", "version", "v003"))
+                .list()
+                .getItems())
+        .extracting(p -> p.getMetadata().getName())
+        .contains("lookalike");
     fx.forgetRequests();
 
     ApplyReport report = fx.executor(DRAIN_30S).execute(shown);
 
     List<String> calls = fx.calls().stream().map(ApplyFixture.Call::toString).toList();
     // The ReplicaSet's own selector, without the Service's key that the drain removes.
-    assertThat(calls).contains("GET " + podsOf("stream-consumer", "v003"))
-        .noneMatch(c -> c.startsWith("GET /api/v1/namespaces/example/pods?")
-            && c.contains("load-balancer"))
+    assertThat(calls)
+        .contains("GET " + podsOf("stream-consumer", "v003"))
+        .noneMatch(
+            c ->
+                c.startsWith("GET /api/v1/namespaces/example/pods?") && c.contains("load-balancer"))
         .doesNotContain("PATCH " + podPath("lookalike"));
     assertThat(report.results().get(0).outcome()).isEqualTo(Outcome.DELETED);
     assertThat(report.results().get(0).detail())
@@ -256,14 +323,23 @@ class DrainTest {
   void podsThatLackALabelAddedToTheTemplateLaterAreStillWaitedFor() throws Exception {
     // The template gained a label after the pods were made: a selector made of the template's
     // labels would not see them. The ReplicaSet's spec.selector does.
-    fx.admin.apps().replicaSets().inNamespace(ApplyFixture.NS).withName("stream-consumer-v003")
-        .edit(rs -> {
-          rs.getSpec().getTemplate().getMetadata().getLabels().put("tier", "backend");
-          return rs;
-        });
+    fx.admin
+        .apps()
+        .replicaSets()
+        .inNamespace(ApplyFixture.NS)
+        .withName("stream-consumer-v003")
+        .edit(
+            rs -> {
+              rs.getSpec().getTemplate().getMetadata().getLabels().put("tier", "backend");
+              return rs;
+            });
     // A pod whose traffic label comes back as fast as it is removed (a concurrent Enable).
-    fx.server.expect().patch().withPath(podPath("stream-consumer-v003-h5v9b"))
-        .andReturn(200, "{}").always();
+    fx.server
+        .expect()
+        .patch()
+        .withPath(podPath("stream-consumer-v003-h5v9b"))
+        .andReturn(200, "{}")
+        .always();
     fx.forgetRequests();
 
     ApplyReport report =
@@ -271,47 +347,50 @@ class DrainTest {
 
     assertThat(report.results().get(0).detail()).endsWith("1 pod still serving after --drain 3s");
     assertThat(fx.sleeper.slept()).isEqualTo(Duration.ofSeconds(3));
-    assertThat(fx.calls()).extracting(ApplyFixture.Call::toString)
+    assertThat(fx.calls())
+        .extracting(ApplyFixture.Call::toString)
         .contains("GET " + podsOf("stream-consumer", "v003"));
   }
 
   @Test
-  void aDetachedVersionDeletedBeforeItsDrainIsAlreadyGoneAndItsPodsAreLeftAlone()
-      throws Exception {
+  void aDetachedVersionDeletedBeforeItsDrainIsAlreadyGoneAndItsPodsAreLeftAlone() throws Exception {
     // workers-v006's template is already detached, so the drain looks its selector up by name.
-    SnapshotSource fresh = fx.readThenChange(
-        () -> fx.admin.resource(fx.replicaSet("workers-v006")).delete());
+    SnapshotSource fresh =
+        fx.readThenChange(() -> fx.admin.resource(fx.replicaSet("workers-v006")).delete());
 
     ApplyReport report = fx.executor(fresh, DRAIN_30S).execute(shown);
 
     assertThat(report.results().get(3).outcome()).isEqualTo(Outcome.ALREADY_GONE);
     assertThat(report.results().get(3).detail())
         .isEqualTo("deleted by someone else before the drain");
-    assertThat(fx.calls()).extracting(ApplyFixture.Call::toString)
-        .endsWith("GET /apis/apps/v1/namespaces/example/replicasets"
-            + "?fieldSelector=metadata.name%3Dworkers-v006");
-    assertThat(fx.pod("workers-v006-g2w9q").getMetadata().getLabels())
-        .containsKey("load-balancer");
+    assertThat(fx.calls())
+        .extracting(ApplyFixture.Call::toString)
+        .endsWith(
+            "GET /apis/apps/v1/namespaces/example/replicasets"
+                + "?fieldSelector=metadata.name%3Dworkers-v006");
+    assertThat(fx.pod("workers-v006-g2w9q").getMetadata().getLabels()).containsKey("load-balancer");
   }
 
   @Test
   void aDetachedVersionReplacedBeforeItsDrainIsSkippedAndItsPodsAreLeftAlone() throws Exception {
-    SnapshotSource fresh = fx.readThenChange(() -> {
-      var old = fx.replicaSet("workers-v006");
-      fx.admin.resource(old).delete();
-      old.getMetadata().setUid(null);
-      old.getMetadata().setResourceVersion(null);
-      fx.admin.resource(old).create();
-    });
+    SnapshotSource fresh =
+        fx.readThenChange(
+            () -> {
+              var old = fx.replicaSet("workers-v006");
+              fx.admin.resource(old).delete();
+              old.getMetadata().setUid(null);
+              old.getMetadata().setResourceVersion(null);
+              fx.admin.resource(old).create();
+            });
 
     ApplyReport report = fx.executor(fresh, DRAIN_30S).execute(shown);
 
     assertThat(report.results().get(3).outcome()).isEqualTo(Outcome.SKIPPED_CHANGED);
-    assertThat(report.results().get(3).detail()).startsWith("replaced since the fresh snapshot")
+    assertThat(report.results().get(3).detail())
+        .startsWith("replaced since the fresh snapshot")
         .endsWith("not drained, not deleted");
     assertThat(fx.replicaSetNames()).contains("workers-v006");
-    assertThat(fx.pod("workers-v006-g2w9q").getMetadata().getLabels())
-        .containsKey("load-balancer");
+    assertThat(fx.pod("workers-v006-g2w9q").getMetadata().getLabels()).containsKey("load-balancer");
   }
 
   @Test
@@ -323,7 +402,10 @@ class DrainTest {
 
   /** The drain's poll: the version's pods by its ReplicaSet's matchLabels, paged. */
   private static String podsOf(String app, String version) {
-    return "/api/v1/namespaces/example/pods?labelSelector=app%3D" + app + "%2Cversion%3D"
-        + version + "&limit=500";
+    return "/api/v1/namespaces/example/pods?labelSelector=app%3D"
+        + app
+        + "%2Cversion%3D"
+        + version
+        + "&limit=500";
   }
 }

@@ -25,8 +25,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.Comparator;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -178,8 +178,13 @@ class EmbeddedApiServerTest {
         var patched =
             replicaSets
                 .withName(edited.name())
-                .edit(r -> new ReplicaSetBuilder(r).editMetadata().addToLabels("x", "y")
-                    .endMetadata().build());
+                .edit(
+                    r ->
+                        new ReplicaSetBuilder(r)
+                            .editMetadata()
+                            .addToLabels("x", "y")
+                            .endMetadata()
+                            .build());
         patched.getMetadata().getLabels().put("x", "z");
         var updated = replicaSets.resource(patched).update();
         WatchControllerTest.await("9 events", () -> events.size() >= expected.size());
@@ -199,7 +204,12 @@ class EmbeddedApiServerTest {
 
   private static String describe(String action, io.fabric8.kubernetes.api.model.HasMetadata o) {
     var meta = o.getMetadata();
-    return action + " " + meta.getName() + " " + meta.getUid() + " "
+    return action
+        + " "
+        + meta.getName()
+        + " "
+        + meta.getUid()
+        + " "
         + Instant.parse(meta.getCreationTimestamp());
   }
 

@@ -22,8 +22,15 @@ import org.junit.jupiter.api.Test;
  */
 class ExecutorFaultTest {
   private static final String FIRST = "stream-consumer-v003";
-  private static final List<String> ALL = List.of("stream-consumer-v003", "stream-consumer-v004",
-      "webapp-v001", "webapp-v002", "workers-v005", "workers-v006", "workers-v007");
+  private static final List<String> ALL =
+      List.of(
+          "stream-consumer-v003",
+          "stream-consumer-v004",
+          "webapp-v001",
+          "webapp-v002",
+          "workers-v005",
+          "workers-v006",
+          "workers-v007");
 
   private ApplyFixture fx;
 
@@ -41,20 +48,24 @@ class ExecutorFaultTest {
   }
 
   private List<String> deleteAttempts() {
-    return fx.writes().stream().filter(c -> c.method().equals("DELETE")).map(c -> c.path())
+    return fx.writes().stream()
+        .filter(c -> c.method().equals("DELETE"))
+        .map(c -> c.path())
         .toList();
   }
 
   @Test
   void notFoundOnDeleteMeansAlreadyGoneAndTheRunGoesOn() throws Exception {
     Plan shown = article(new ApplyFixture());
-    SnapshotSource fresh = fx.readThenChange(
-        () -> fx.admin.resource(fx.replicaSet("webapp-v002")).delete());
+    SnapshotSource fresh =
+        fx.readThenChange(() -> fx.admin.resource(fx.replicaSet("webapp-v002")).delete());
 
     ApplyReport report = fx.executor(fresh, ApplyOptions.DEFAULT).execute(shown);
 
-    assertThat(report.results()).extracting(DeletionResult::name, DeletionResult::outcome)
-        .containsExactly(tuple(FIRST, Outcome.DELETED),
+    assertThat(report.results())
+        .extracting(DeletionResult::name, DeletionResult::outcome)
+        .containsExactly(
+            tuple(FIRST, Outcome.DELETED),
             tuple("webapp-v002", Outcome.ALREADY_GONE),
             tuple("workers-v005", Outcome.DELETED),
             tuple("workers-v006", Outcome.DELETED));
@@ -64,14 +75,19 @@ class ExecutorFaultTest {
   @Test
   void conflictOnDeleteSkipsTheVersionAndDeletesNothingOfIt() throws Exception {
     Plan shown = article(new ApplyFixture());
-    fx.server.expect().delete().withPath(rsPath("webapp-v002"))
+    fx.server
+        .expect()
+        .delete()
+        .withPath(rsPath("webapp-v002"))
         .andReturn(409, status(409, "Conflict", "Precondition failed: UID in precondition"))
         .once();
 
     ApplyReport report = fx.executor(ApplyOptions.DEFAULT).execute(shown);
 
-    assertThat(report.results()).extracting(DeletionResult::name, DeletionResult::outcome)
-        .containsExactly(tuple(FIRST, Outcome.DELETED),
+    assertThat(report.results())
+        .extracting(DeletionResult::name, DeletionResult::outcome)
+        .containsExactly(
+            tuple(FIRST, Outcome.DELETED),
             tuple("webapp-v002", Outcome.SKIPPED_CHANGED),
             tuple("workers-v005", Outcome.DELETED),
             tuple("workers-v006", Outcome.DELETED));
@@ -82,37 +98,46 @@ class ExecutorFaultTest {
   @Test
   void aServerErrorIsRetriedThenFailsAndNothingMoreIsAttempted() throws Exception {
     Plan shown = article(new ApplyFixture());
-    fx.server.expect().delete().withPath(rsPath(FIRST))
-        .andReturn(500, status(500, "InternalError", "etcdserver: request timed out")).always();
+    fx.server
+        .expect()
+        .delete()
+        .withPath(rsPath(FIRST))
+        .andReturn(500, status(500, "InternalError", "etcdserver: request timed out"))
+        .always();
 
     ApplyReport report = fx.executor(ApplyOptions.DEFAULT).execute(shown);
 
-    assertThat(report.results()).extracting(DeletionResult::name, DeletionResult::outcome)
-        .containsExactly(tuple(FIRST, Outcome.FAILED),
+    assertThat(report.results())
+        .extracting(DeletionResult::name, DeletionResult::outcome)
+        .containsExactly(
+            tuple(FIRST, Outcome.FAILED),
             tuple("webapp-v002", Outcome.NOT_ATTEMPTED),
             tuple("workers-v005", Outcome.NOT_ATTEMPTED),
             tuple("workers-v006", Outcome.NOT_ATTEMPTED));
     assertThat(report.results().get(0).detail())
         .startsWith("cannot delete replicasets in namespace example: ")
-        .contains("500").contains("etcdserver: request timed out");
-    assertThat(deleteAttempts()).containsExactly(
-        rsPath(FIRST), rsPath(FIRST), rsPath(FIRST), rsPath(FIRST));
-    assertThat(fx.sleeper.sleeps()).containsExactly(
-        Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4));
+        .contains("500")
+        .contains("etcdserver: request timed out");
+    assertThat(deleteAttempts())
+        .containsExactly(rsPath(FIRST), rsPath(FIRST), rsPath(FIRST), rsPath(FIRST));
+    assertThat(fx.sleeper.sleeps())
+        .containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4));
     assertThat(fx.replicaSetNames()).containsExactlyElementsOf(ALL);
   }
 
   @Test
   void aServiceUnavailableThatRecoversWithinTheRetriesDeletes() throws Exception {
     Plan shown = article(new ApplyFixture());
-    fx.server.expect().delete().withPath(rsPath(FIRST))
+    fx.server
+        .expect()
+        .delete()
+        .withPath(rsPath(FIRST))
         .andReturn(503, status(503, "ServiceUnavailable", "the server is shutting down"))
         .times(2);
 
     ApplyReport report = fx.executor(ApplyOptions.DEFAULT).execute(shown);
 
-    assertThat(report.results()).extracting(DeletionResult::outcome)
-        .containsOnly(Outcome.DELETED);
+    assertThat(report.results()).extracting(DeletionResult::outcome).containsOnly(Outcome.DELETED);
     assertThat(fx.sleeper.sleeps()).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2));
     assertThat(fx.replicaSetNames())
         .containsExactly("stream-consumer-v004", "webapp-v001", "workers-v007");
@@ -121,15 +146,17 @@ class ExecutorFaultTest {
   @Test
   void tooManyRequestsWaitsAsLongAsRetryAfterSays() throws Exception {
     Plan shown = article(new ApplyFixture());
-    fx.server.expect().delete().withPath(rsPath(FIRST))
+    fx.server
+        .expect()
+        .delete()
+        .withPath(rsPath(FIRST))
         .andReturn(429, status(429, "TooManyRequests", "too many requests, please try again later"))
         .withHeader("Retry-After", "7")
         .once();
 
     ApplyReport report = fx.executor(ApplyOptions.DEFAULT).execute(shown);
 
-    assertThat(report.results()).extracting(DeletionResult::outcome)
-        .containsOnly(Outcome.DELETED);
+    assertThat(report.results()).extracting(DeletionResult::outcome).containsOnly(Outcome.DELETED);
     assertThat(fx.sleeper.sleeps()).containsExactly(Duration.ofSeconds(7));
     assertThat(deleteAttempts()).hasSize(5);
   }
@@ -137,39 +164,59 @@ class ExecutorFaultTest {
   @Test
   void throttlingThatNeverEndsFailsAfterBoundedRetriesWithRetryAfterCapped() throws Exception {
     Plan shown = article(new ApplyFixture());
-    fx.server.expect().delete().withPath(rsPath(FIRST))
+    fx.server
+        .expect()
+        .delete()
+        .withPath(rsPath(FIRST))
         .andReturn(429, status(429, "TooManyRequests", "too many requests, please try again later"))
         .withHeader("Retry-After", "120")
         .always();
 
     ApplyReport report = fx.executor(ApplyOptions.DEFAULT).execute(shown);
 
-    assertThat(report.results()).extracting(DeletionResult::outcome).containsExactly(
-        Outcome.FAILED, Outcome.NOT_ATTEMPTED, Outcome.NOT_ATTEMPTED, Outcome.NOT_ATTEMPTED);
+    assertThat(report.results())
+        .extracting(DeletionResult::outcome)
+        .containsExactly(
+            Outcome.FAILED, Outcome.NOT_ATTEMPTED, Outcome.NOT_ATTEMPTED, Outcome.NOT_ATTEMPTED);
     assertThat(report.results().get(0).detail())
-        .startsWith("cannot delete replicasets in namespace example: ").contains("429");
-    assertThat(fx.sleeper.sleeps()).containsExactly(
-        Requests.MAX_RETRY_AFTER, Requests.MAX_RETRY_AFTER, Requests.MAX_RETRY_AFTER);
+        .startsWith("cannot delete replicasets in namespace example: ")
+        .contains("429");
+    assertThat(fx.sleeper.sleeps())
+        .containsExactly(
+            Requests.MAX_RETRY_AFTER, Requests.MAX_RETRY_AFTER, Requests.MAX_RETRY_AFTER);
     assertThat(fx.replicaSetNames()).containsExactlyElementsOf(ALL);
   }
 
   @Test
   void forbiddenNamesTheDeniedVerbAndResourceAndIsNotRetried() throws Exception {
     Plan shown = article(new ApplyFixture());
-    fx.server.expect().delete().withPath(rsPath(FIRST))
-        .andReturn(403, status(403, "Forbidden", "replicasets.apps \\\"" + FIRST + "\\\" is"
-            + " forbidden: User \\\"system:serviceaccount:example:spinclean\\\" cannot delete"
-            + " resource \\\"replicasets\\\" in API group \\\"apps\\\" in the namespace"
-            + " \\\"example\\\""))
+    fx.server
+        .expect()
+        .delete()
+        .withPath(rsPath(FIRST))
+        .andReturn(
+            403,
+            status(
+                403,
+                "Forbidden",
+                "replicasets.apps \\\""
+                    + FIRST
+                    + "\\\" is"
+                    + " forbidden: User \\\"system:serviceaccount:example:spinclean\\\" cannot delete"
+                    + " resource \\\"replicasets\\\" in API group \\\"apps\\\" in the namespace"
+                    + " \\\"example\\\""))
         .always();
 
     ApplyReport report = fx.executor(ApplyOptions.DEFAULT).execute(shown);
 
-    assertThat(report.results()).extracting(DeletionResult::outcome).containsExactly(
-        Outcome.FAILED, Outcome.NOT_ATTEMPTED, Outcome.NOT_ATTEMPTED, Outcome.NOT_ATTEMPTED);
-    assertThat(report.results().get(0).detail()).isEqualTo(
-        "cannot delete replicasets in namespace example: forbidden (403): grant the Role in"
-            + " deploy/");
+    assertThat(report.results())
+        .extracting(DeletionResult::outcome)
+        .containsExactly(
+            Outcome.FAILED, Outcome.NOT_ATTEMPTED, Outcome.NOT_ATTEMPTED, Outcome.NOT_ATTEMPTED);
+    assertThat(report.results().get(0).detail())
+        .isEqualTo(
+            "cannot delete replicasets in namespace example: forbidden (403): grant the Role in"
+                + " deploy/");
     assertThat(report.results().get(1).detail()).contains("example/" + FIRST);
     assertThat(deleteAttempts()).containsExactly(rsPath(FIRST));
     assertThat(fx.sleeper.sleeps()).isEmpty();
@@ -179,16 +226,24 @@ class ExecutorFaultTest {
   @Test
   void anAnswerSlowerThanTheRequestTimeoutFails() throws Exception {
     Plan shown = article(new ApplyFixture(Duration.ofMillis(250)));
-    fx.server.expect().delete().delay(2, TimeUnit.SECONDS).withPath(rsPath(FIRST))
-        .andReturn(200, "{}").always();
+    fx.server
+        .expect()
+        .delete()
+        .delay(2, TimeUnit.SECONDS)
+        .withPath(rsPath(FIRST))
+        .andReturn(200, "{}")
+        .always();
 
     ApplyReport report = fx.executor(ApplyOptions.DEFAULT).execute(shown);
 
-    assertThat(report.results()).extracting(DeletionResult::outcome).containsExactly(
-        Outcome.FAILED, Outcome.NOT_ATTEMPTED, Outcome.NOT_ATTEMPTED, Outcome.NOT_ATTEMPTED);
-    assertThat(report.results().get(0).detail()).startsWith(
-        "cannot delete replicasets in namespace example: timed out after 250ms waiting for the"
-            + " Kubernetes API server at http://localhost:");
+    assertThat(report.results())
+        .extracting(DeletionResult::outcome)
+        .containsExactly(
+            Outcome.FAILED, Outcome.NOT_ATTEMPTED, Outcome.NOT_ATTEMPTED, Outcome.NOT_ATTEMPTED);
+    assertThat(report.results().get(0).detail())
+        .startsWith(
+            "cannot delete replicasets in namespace example: timed out after 250ms waiting for the"
+                + " Kubernetes API server at http://localhost:");
     assertThat(fx.sleeper.sleeps()).hasSize(Requests.MAX_RETRIES);
     assertThat(fx.replicaSetNames()).containsExactlyElementsOf(ALL);
   }
@@ -196,27 +251,29 @@ class ExecutorFaultTest {
   @Test
   void aVersionDeletedBetweenPlanAndApplyIsAlreadyGoneWithoutARequest() throws Exception {
     Plan shown = article(new ApplyFixture());
-    SnapshotSource fresh = fx.changeThenRead(
-        () -> fx.admin.resource(fx.replicaSet("webapp-v002")).delete());
+    SnapshotSource fresh =
+        fx.changeThenRead(() -> fx.admin.resource(fx.replicaSet("webapp-v002")).delete());
 
     ApplyReport report = fx.executor(fresh, ApplyOptions.DEFAULT).execute(shown);
 
     assertThat(report.results().get(1).outcome()).isEqualTo(Outcome.ALREADY_GONE);
-    assertThat(deleteAttempts()).containsExactly(
-        rsPath(FIRST), rsPath("workers-v005"), rsPath("workers-v006"));
+    assertThat(deleteAttempts())
+        .containsExactly(rsPath(FIRST), rsPath("workers-v005"), rsPath("workers-v006"));
   }
 
   @Test
   void aVersionReplacedUnderTheSameNameIsNotDeleted() throws Exception {
     Plan shown = article(new ApplyFixture());
     String[] newUid = new String[1];
-    SnapshotSource fresh = fx.changeThenRead(() -> {
-      var old = fx.replicaSet("webapp-v002");
-      fx.admin.resource(old).delete();
-      old.getMetadata().setUid(null);
-      old.getMetadata().setResourceVersion(null);
-      newUid[0] = fx.admin.resource(old).create().getMetadata().getUid();
-    });
+    SnapshotSource fresh =
+        fx.changeThenRead(
+            () -> {
+              var old = fx.replicaSet("webapp-v002");
+              fx.admin.resource(old).delete();
+              old.getMetadata().setUid(null);
+              old.getMetadata().setResourceVersion(null);
+              newUid[0] = fx.admin.resource(old).create().getMetadata().getUid();
+            });
 
     ApplyReport report = fx.executor(fresh, ApplyOptions.DEFAULT).execute(shown);
 

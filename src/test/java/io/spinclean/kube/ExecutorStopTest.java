@@ -17,9 +17,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A stop (SIGTERM in {@code watch}) during a batch of deletions: the request in flight ends
- * without retries, nothing more is written, and every deletion still gets a result. The article's
- * plan deletes, in order: stream-consumer-v003, webapp-v002, workers-v005, workers-v006.
+ * A stop (SIGTERM in {@code watch}) during a batch of deletions: the request in flight ends without
+ * retries, nothing more is written, and every deletion still gets a result. The article's plan
+ * deletes, in order: stream-consumer-v003, webapp-v002, workers-v005, workers-v006.
  */
 class ExecutorStopTest {
   private static final String FIRST = "stream-consumer-v003";
@@ -43,8 +43,8 @@ class ExecutorStopTest {
   }
 
   private Executor executor(BooleanSupplier stopping) {
-    return new Executor(fx.client, fx.reader(), fx.planner, ApplyOptions.DEFAULT, fx.sleeper,
-        stopping);
+    return new Executor(
+        fx.client, fx.reader(), fx.planner, ApplyOptions.DEFAULT, fx.sleeper, stopping);
   }
 
   /** Every DELETE so far (the fixture hands out each recorded request once). */
@@ -59,12 +59,14 @@ class ExecutorStopTest {
 
     assertThat(report.results())
         .extracting(DeletionResult::name, DeletionResult::outcome, DeletionResult::detail)
-        .containsExactly(tuple(FIRST, Outcome.DELETED, ""),
+        .containsExactly(
+            tuple(FIRST, Outcome.DELETED, ""),
             tuple("webapp-v002", Outcome.NOT_ATTEMPTED, STOPPED),
             tuple("workers-v005", Outcome.NOT_ATTEMPTED, STOPPED),
             tuple("workers-v006", Outcome.NOT_ATTEMPTED, STOPPED));
     assertThat(deleteAttempts()).containsExactly(rsPath(FIRST));
-    assertThat(fx.replicaSetNames()).doesNotContain(FIRST)
+    assertThat(fx.replicaSetNames())
+        .doesNotContain(FIRST)
         .contains("webapp-v002", "workers-v005", "workers-v006");
   }
 
@@ -72,20 +74,28 @@ class ExecutorStopTest {
   void aStopBeforeTheBatchMakesNoRequestAtAll() throws Exception {
     ApplyReport report = executor(() -> true).execute(shown);
 
-    assertThat(report.results()).extracting(DeletionResult::outcome)
-        .containsOnly(Outcome.NOT_ATTEMPTED).hasSize(4);
+    assertThat(report.results())
+        .extracting(DeletionResult::outcome)
+        .containsOnly(Outcome.NOT_ATTEMPTED)
+        .hasSize(4);
     assertThat(fx.calls()).isEmpty();
   }
 
   @Test
   void aFailedDeleteIsNotRetriedOnceStopping() throws Exception {
-    fx.server.expect().delete().withPath(rsPath(FIRST))
-        .andReturn(503, status(503, "ServiceUnavailable", "etcd is slow")).always();
+    fx.server
+        .expect()
+        .delete()
+        .withPath(rsPath(FIRST))
+        .andReturn(503, status(503, "ServiceUnavailable", "etcd is slow"))
+        .always();
 
     ApplyReport report = executor(() -> !deleteAttempts().isEmpty()).execute(shown);
 
-    assertThat(report.results()).extracting(DeletionResult::outcome).containsExactly(
-        Outcome.FAILED, Outcome.NOT_ATTEMPTED, Outcome.NOT_ATTEMPTED, Outcome.NOT_ATTEMPTED);
+    assertThat(report.results())
+        .extracting(DeletionResult::outcome)
+        .containsExactly(
+            Outcome.FAILED, Outcome.NOT_ATTEMPTED, Outcome.NOT_ATTEMPTED, Outcome.NOT_ATTEMPTED);
     assertThat(deleteAttempts()).containsExactly(rsPath(FIRST));
     assertThat(fx.sleeper.sleeps()).isEmpty();
   }

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
 import io.spinclean.core.ApplyReport;
 import io.spinclean.core.DeletionResult;
 import io.spinclean.core.Outcome;
@@ -16,6 +14,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 
 /** apply on the article's three scenarios and the clouddriver fixtures, against the mock server. */
 class ExecutorTest {
@@ -41,7 +41,8 @@ class ExecutorTest {
 
     ApplyReport report = fx.executor(ApplyOptions.DEFAULT).execute(shown);
 
-    assertThat(report.results()).extracting(DeletionResult::name, DeletionResult::outcome)
+    assertThat(report.results())
+        .extracting(DeletionResult::name, DeletionResult::outcome)
         .containsExactly(
             tuple("stream-consumer-v003", Outcome.DELETED),
             tuple("webapp-v002", Outcome.DELETED),
@@ -64,11 +65,13 @@ class ExecutorTest {
     fx.executor(ApplyOptions.DEFAULT).execute(shown);
 
     List<ApplyFixture.Call> writes = fx.writes();
-    assertThat(writes).extracting(ApplyFixture.Call::toString).containsExactly(
-        "DELETE " + rsPath("stream-consumer-v003"),
-        "DELETE " + rsPath("webapp-v002"),
-        "DELETE " + rsPath("workers-v005"),
-        "DELETE " + rsPath("workers-v006"));
+    assertThat(writes)
+        .extracting(ApplyFixture.Call::toString)
+        .containsExactly(
+            "DELETE " + rsPath("stream-consumer-v003"),
+            "DELETE " + rsPath("webapp-v002"),
+            "DELETE " + rsPath("workers-v005"),
+            "DELETE " + rsPath("workers-v006"));
     JsonNode body = JSON.readTree(writes.get(1).body());
     assertThat(body.path("kind").asString()).isEqualTo("DeleteOptions");
     assertThat(body.path("preconditions").path("uid").asString()).isEqualTo(uid);
@@ -86,15 +89,24 @@ class ExecutorTest {
 
     fx.executor(ApplyOptions.DEFAULT.withCascade(ApplyOptions.Cascade.FOREGROUND)).execute(shown);
 
-    assertThat(fx.writes()).hasSize(4).allSatisfy(w -> assertThat(
-        JSON.readTree(w.body()).path("propagationPolicy").asString()).isEqualTo("Foreground"));
+    assertThat(fx.writes())
+        .hasSize(4)
+        .allSatisfy(
+            w ->
+                assertThat(JSON.readTree(w.body()).path("propagationPolicy").asString())
+                    .isEqualTo("Foreground"));
   }
 
   @Test
   void clouddriverFixturesDeleteTheDisabledVersionOnly() throws Exception {
-    for (String file : List.of("service-backendlb", "replicaset-backend-v014-disabled",
-        "replicaset-backend-v015-enabled", "replicaset-frontend-deployment-owned",
-        "pod-backend-v014-xkvwh-disabled", "pod-backend-v015-vhglj-enabled")) {
+    for (String file :
+        List.of(
+            "service-backendlb",
+            "replicaset-backend-v014-disabled",
+            "replicaset-backend-v015-enabled",
+            "replicaset-frontend-deployment-owned",
+            "pod-backend-v014-xkvwh-disabled",
+            "pod-backend-v015-vhglj-enabled")) {
       fx.load("src/test/resources/apply/clouddriver/" + file + ".yml");
     }
     SnapshotSource reader = fx.reader("backend-ns", "frontend-ns");
@@ -103,12 +115,14 @@ class ExecutorTest {
 
     ApplyReport report = fx.executor(reader, ApplyOptions.DEFAULT).execute(shown);
 
-    assertThat(report.results()).extracting(DeletionResult::name, DeletionResult::outcome)
+    assertThat(report.results())
+        .extracting(DeletionResult::name, DeletionResult::outcome)
         .containsExactly(tuple("backend-v014", Outcome.DELETED));
     assertThat(fx.admin.apps().replicaSets().inAnyNamespace().list().getItems())
         .extracting(rs -> rs.getMetadata().getName())
         .containsExactlyInAnyOrder("backend-v015", "frontend-5c6559f75f");
-    assertThat(fx.writes()).extracting(ApplyFixture.Call::toString)
+    assertThat(fx.writes())
+        .extracting(ApplyFixture.Call::toString)
         .containsExactly("DELETE /apis/apps/v1/namespaces/backend-ns/replicasets/backend-v014");
   }
 
@@ -116,8 +130,8 @@ class ExecutorTest {
   void reRunningOnTheStateItLeavesPlansAndWritesNothing() throws Exception {
     fx.load(ARTICLE);
     fx.executor(ApplyOptions.DEFAULT).execute(fx.plan());
-    for (String gone : List.of("webapp-v002", "stream-consumer-v003", "workers-v005",
-        "workers-v006")) {
+    for (String gone :
+        List.of("webapp-v002", "stream-consumer-v003", "workers-v005", "workers-v006")) {
       fx.collectGarbage(gone);
     }
 
@@ -134,19 +148,23 @@ class ExecutorTest {
   void aFreshSnapshotThatCannotBeReadStopsBeforeAnyWrite() throws Exception {
     fx.load(ARTICLE);
     Plan shown = fx.plan();
-    fx.server.expect().get().withPath("/apis/apps/v1/namespaces/example/replicasets?limit=500")
+    fx.server
+        .expect()
+        .get()
+        .withPath("/apis/apps/v1/namespaces/example/replicasets?limit=500")
         .andReturn(503, ApplyFixture.status(503, "ServiceUnavailable", "shutting down"))
         .always();
     LiveReader reader = new LiveReader(fx.client, Clock.systemUTC());
     fx.forgetRequests();
 
-    assertThatThrownBy(() -> fx.executor(() -> reader.read(Scope.of(ApplyFixture.NS)),
-        ApplyOptions.DEFAULT).execute(shown))
+    assertThatThrownBy(
+            () ->
+                fx.executor(() -> reader.read(Scope.of(ApplyFixture.NS)), ApplyOptions.DEFAULT)
+                    .execute(shown))
         .isInstanceOf(ApiException.class)
         .hasMessageStartingWith("cannot list replicasets in namespace example: ")
         .hasMessageContaining("503");
     assertThat(fx.writes()).isEmpty();
     assertThat(fx.replicaSetNames()).hasSize(7);
   }
-
 }

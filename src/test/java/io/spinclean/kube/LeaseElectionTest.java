@@ -22,8 +22,9 @@ import org.junit.jupiter.api.Test;
 
 /** Two controllers on one Lease: only the leader deletes; stopping it hands over. */
 class LeaseElectionTest {
-  static final LeaseElection.Timing FAST = new LeaseElection.Timing(
-      Duration.ofMillis(1500), Duration.ofMillis(1000), Duration.ofMillis(200));
+  static final LeaseElection.Timing FAST =
+      new LeaseElection.Timing(
+          Duration.ofMillis(1500), Duration.ofMillis(1000), Duration.ofMillis(200));
   static final Duration SETTLE = Duration.ofMillis(300);
   static final Duration SLOW_SETTLE = Duration.ofSeconds(2);
 
@@ -39,12 +40,22 @@ class LeaseElectionTest {
     final Watcher watcher;
 
     Instance(String identity, Duration settle) throws ApiException {
-      WatchSettings settings = new WatchSettings(Policy.DEFAULT, settle, 2, false,
-          OptionalInt.empty(), Duration.ofMillis(100));
-      election = LeaseElection.start(conn, "example", "spinclean", identity, FAST,
-          metrics::leader);
-      watcher = Watcher.start(conn, Scope.of("example"), settings, clock, metrics,
-          decisions::add, election::isLeader, e -> { throw e; });
+      WatchSettings settings =
+          new WatchSettings(
+              Policy.DEFAULT, settle, 2, false, OptionalInt.empty(), Duration.ofMillis(100));
+      election = LeaseElection.start(conn, "example", "spinclean", identity, FAST, metrics::leader);
+      watcher =
+          Watcher.start(
+              conn,
+              Scope.of("example"),
+              settings,
+              clock,
+              metrics,
+              decisions::add,
+              election::isLeader,
+              e -> {
+                throw e;
+              });
     }
 
     @Override
@@ -72,21 +83,30 @@ class LeaseElectionTest {
   }
 
   long replicaSets() {
-    return server.mockServer().createClient().apps().replicaSets().inNamespace("example").list()
-        .getItems().size();
+    return server
+        .mockServer()
+        .createClient()
+        .apps()
+        .replicaSets()
+        .inNamespace("example")
+        .list()
+        .getItems()
+        .size();
   }
 
   @Test
   void onlyTheLeaderDeletesAndNothingIsDoneTwice() throws Exception {
     loadArticle();
-    try (Instance a = new Instance("a", SETTLE); Instance b = new Instance("b", SETTLE)) {
+    try (Instance a = new Instance("a", SETTLE);
+        Instance b = new Instance("b", SETTLE)) {
       await("a leader", () -> a.election.isLeader() || b.election.isLeader());
       await("the four deletions", () -> replicaSets() == 3);
       Thread.sleep(500); // a stand-by that also acted would have reported by now
       Instance leader = a.election.isLeader() ? a : b;
       Instance standBy = leader == a ? b : a;
       assertThat(standBy.election.isLeader()).isFalse();
-      assertThat(leader.decisions).hasSize(3)
+      assertThat(leader.decisions)
+          .hasSize(3)
           .allSatisfy(d -> assertThat(d.kind()).isEqualTo(Decision.Kind.EXECUTED));
       assertThat(standBy.decisions).isEmpty();
       assertThat(leader.metrics.deletions()).isEqualTo(4);
@@ -111,7 +131,8 @@ class LeaseElectionTest {
       await("b leads", b.election::isLeader);
       await("the four deletions", () -> replicaSets() == 3);
       assertThat(a.decisions).isEmpty();
-      assertThat(b.decisions).hasSize(3)
+      assertThat(b.decisions)
+          .hasSize(3)
           .allSatisfy(d -> assertThat(d.kind()).isEqualTo(Decision.Kind.EXECUTED));
     }
   }

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link Pods#ownedBy}: the label-selected, paged list that {@code --drain} polls. The mock
- * ignores {@code limit}/{@code continue} (shared/TESTING.md), so the pages are injected.
+ * {@link Pods#ownedBy}: the label-selected, paged list that {@code --drain} polls. The mock ignores
+ * {@code limit}/{@code continue} (shared/TESTING.md), so the pages are injected.
  */
 class PodsTest {
   private static final String OWNER = "uid-of-web-v003";
@@ -45,17 +45,26 @@ class PodsTest {
 
   @Test
   void followsContinueTokensAndKeepsOnlyTheOwnersPods() {
-    fx.server.expect().get().withPath(PAGE_1)
+    fx.server
+        .expect()
+        .get()
+        .withPath(PAGE_1)
         .andReturn(200, page(TOKEN, pod("web-v003-a", OWNER), pod("lookalike", "uid-other")))
         .once();
-    fx.server.expect().get().withPath(PAGE_2).andReturn(200, page(null, pod("web-v003-b", OWNER)))
+    fx.server
+        .expect()
+        .get()
+        .withPath(PAGE_2)
+        .andReturn(200, page(null, pod("web-v003-b", OWNER)))
         .once();
 
     var pods = Pods.ownedBy(fx.client, NS, OWNER, SELECTOR);
 
-    assertThat(pods).extracting(io.spinclean.core.Pod::name)
+    assertThat(pods)
+        .extracting(io.spinclean.core.Pod::name)
         .containsExactly("web-v003-a", "web-v003-b");
-    assertThat(fx.calls()).extracting(ApplyFixture.Call::toString)
+    assertThat(fx.calls())
+        .extracting(ApplyFixture.Call::toString)
         .containsExactly("GET " + PAGE_1, "GET " + PAGE_2);
   }
 
@@ -63,29 +72,46 @@ class PodsTest {
   void anExpiredContinueTokenStartsTheListOverOnce() {
     fx.admin.pods().inNamespace(NS).resource(pod("web-v003-c", OWNER)).create();
     fx.forgetRequests();
-    fx.server.expect().get().withPath(PAGE_1)
-        .andReturn(200, page(TOKEN, pod("web-v003-a", OWNER))).once();
-    fx.server.expect().get().withPath(PAGE_2).andReturn(410, status(410, "Expired", "too old"))
+    fx.server
+        .expect()
+        .get()
+        .withPath(PAGE_1)
+        .andReturn(200, page(TOKEN, pod("web-v003-a", OWNER)))
+        .once();
+    fx.server
+        .expect()
+        .get()
+        .withPath(PAGE_2)
+        .andReturn(410, status(410, "Expired", "too old"))
         .once();
 
     var pods = Pods.ownedBy(fx.client, NS, OWNER, SELECTOR);
 
     // The second pass (answered by the CRUD store) replaces the first: web-v003-a is not kept.
     assertThat(pods).extracting(io.spinclean.core.Pod::name).containsExactly("web-v003-c");
-    assertThat(fx.calls()).extracting(ApplyFixture.Call::toString)
+    assertThat(fx.calls())
+        .extracting(ApplyFixture.Call::toString)
         .containsExactly("GET " + PAGE_1, "GET " + PAGE_2, "GET " + PAGE_1);
   }
 
   @Test
   void aSecondExpiredContinueTokenIsAnError() {
-    fx.server.expect().get().withPath(PAGE_1)
-        .andReturn(200, page(TOKEN, pod("web-v003-a", OWNER))).times(2);
-    fx.server.expect().get().withPath(PAGE_2).andReturn(410, status(410, "Expired", "too old"))
+    fx.server
+        .expect()
+        .get()
+        .withPath(PAGE_1)
+        .andReturn(200, page(TOKEN, pod("web-v003-a", OWNER)))
+        .times(2);
+    fx.server
+        .expect()
+        .get()
+        .withPath(PAGE_2)
+        .andReturn(410, status(410, "Expired", "too old"))
         .times(2);
 
     assertThatThrownBy(() -> Pods.ownedBy(fx.client, NS, OWNER, SELECTOR))
-        .isInstanceOfSatisfying(KubernetesClientException.class,
-            e -> assertThat(e.getCode()).isEqualTo(410));
+        .isInstanceOfSatisfying(
+            KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(410));
     assertThat(fx.calls()).hasSize(4);
   }
 
@@ -98,17 +124,22 @@ class PodsTest {
     var pods = Pods.ownedBy(fx.client, NS, OWNER, "");
 
     assertThat(pods).extracting(io.spinclean.core.Pod::name).containsExactly("web-v003-a");
-    assertThat(fx.calls()).extracting(ApplyFixture.Call::toString)
+    assertThat(fx.calls())
+        .extracting(ApplyFixture.Call::toString)
         .containsExactly("GET " + PODS + "?limit=500");
   }
 
   @Test
   void theSelectorIsTheReplicaSetsMatchLabelsWithoutTheKeysBeingRemoved() {
-    var selector = new LabelSelectorBuilder()
-        .withMatchLabels(Map.of("version", "v003", "app", "web", "load-balancer", "web"))
-        .addNewMatchExpression().withKey("tier").withOperator("In").withValues("web")
-        .endMatchExpression()
-        .build();
+    var selector =
+        new LabelSelectorBuilder()
+            .withMatchLabels(Map.of("version", "v003", "app", "web", "load-balancer", "web"))
+            .addNewMatchExpression()
+            .withKey("tier")
+            .withOperator("In")
+            .withValues("web")
+            .endMatchExpression()
+            .build();
 
     assertThat(Pods.selector(selector, List.of("load-balancer"))).isEqualTo(SELECTOR);
     assertThat(Pods.selector(selector, List.of()))
@@ -124,7 +155,10 @@ class PodsTest {
         .withNamespace(NS)
         .addToLabels(Map.of("app", "web", "version", "v003", "load-balancer", "web"))
         .addNewOwnerReference()
-        .withApiVersion("apps/v1").withKind("ReplicaSet").withName("web-v003").withUid(ownerUid)
+        .withApiVersion("apps/v1")
+        .withKind("ReplicaSet")
+        .withName("web-v003")
+        .withUid(ownerUid)
         .withController(true)
         .endOwnerReference()
         .endMetadata()

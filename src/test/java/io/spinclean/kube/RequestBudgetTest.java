@@ -29,12 +29,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The API-call budget of docs/performance.md, counted on the embedded API server seeded with
- * synthetic namespaces of N clusters x V versions x P pods: {@code plan} is exactly three GET
- * lists per namespace (three cluster-wide with {@code -A}); {@code apply} is two such reads plus
- * one DELETE per deletion, and nothing per ReplicaSet besides. The paging loop (limit 500,
- * continue tokens, one restart on 410 Gone) is tested with injected pages in {@link
- * LiveReaderTest} ({@code followsContinueTokensPageByPage}, {@code
- * anExpiredContinueTokenStartsTheListOverOnce}), since the mock ignores {@code limit}.
+ * synthetic namespaces of N clusters x V versions x P pods: {@code plan} is exactly three GET lists
+ * per namespace (three cluster-wide with {@code -A}); {@code apply} is two such reads plus one
+ * DELETE per deletion, and nothing per ReplicaSet besides. The paging loop (limit 500, continue
+ * tokens, one restart on 410 Gone) is tested with injected pages in {@link LiveReaderTest} ({@code
+ * followsContinueTokensPageByPage}, {@code anExpiredContinueTokenStartsTheListOverOnce}), since the
+ * mock ignores {@code limit}.
  */
 class RequestBudgetTest {
   private static final Clock CLOCK =
@@ -127,10 +127,10 @@ class RequestBudgetTest {
   /**
    * With --drain, a version whose pods still carry a Service selector also costs one PATCH of its
    * template, one PATCH per labeled pod, and per poll one paged list of only its own pods (label
-   * selector = its ReplicaSet's spec.selector.matchLabels, never the Service's keys being
-   * removed), to see that they stopped serving. When a broken Disable already detached the
-   * template (workers-v006), there is no template PATCH, whose reply tells the selector: one list
-   * of that ReplicaSet by name does. The paging is tested with injected pages in {@link PodsTest}.
+   * selector = its ReplicaSet's spec.selector.matchLabels, never the Service's keys being removed),
+   * to see that they stopped serving. When a broken Disable already detached the template
+   * (workers-v006), there is no template PATCH, whose reply tells the selector: one list of that
+   * ReplicaSet by name does. The paging is tested with injected pages in {@link PodsTest}.
    */
   @Test
   void drainAddsThePatchesOfTheVersionsItDrains() throws Exception {
@@ -181,8 +181,11 @@ class RequestBudgetTest {
 
   /** A drain's poll: the version's pods, by its ReplicaSet's matchLabels, paged. */
   private static String ownPods(String app, String version) {
-    return "/api/v1/namespaces/example/pods?labelSelector=app%3D" + app + "%2Cversion%3D"
-        + version + "&limit=500";
+    return "/api/v1/namespaces/example/pods?labelSelector=app%3D"
+        + app
+        + "%2Cversion%3D"
+        + version
+        + "&limit=500";
   }
 
   private static List<String> lists(String ns) {

@@ -7,17 +7,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real SIGTERM (what Kubernetes sends when a Run Job is cancelled or a controller pod is
@@ -39,8 +35,11 @@ class SigtermTest {
     assertThat(p.process.waitFor(30, TimeUnit.SECONDS)).as("exited").isTrue();
     String out = p.out();
     assertThat(p.process.exitValue()).as(out).isEqualTo(143);
-    assertThat(out).contains("not attempted: spinclean is stopping")
-        .contains("webapp-v002").contains("workers-v005").contains("workers-v006");
+    assertThat(out)
+        .contains("not attempted: spinclean is stopping")
+        .contains("webapp-v002")
+        .contains("workers-v005")
+        .contains("workers-v006");
     assertThat(article.exists("webapp-v002")).isTrue();
     assertThat(article.exists("workers-v005")).isTrue();
     assertThat(article.exists("workers-v006")).isTrue();
@@ -50,16 +49,28 @@ class SigtermTest {
   @Test
   void watchLogsTheDeletionsItDidNotStartAndStopsCleanly() throws Exception {
     slowDelete("workers-v005"); // workers plans workers-v005, then workers-v006
-    Spawned p = spawn("watch", "--kubeconfig", article.kubeconfig(), "--application", "workers",
-        "--settle", "200ms", "--confirmations", "1", "--metrics-port", "0",
-        "--leader-elect=false");
+    Spawned p =
+        spawn(
+            "watch",
+            "--kubeconfig",
+            article.kubeconfig(),
+            "--application",
+            "workers",
+            "--settle",
+            "200ms",
+            "--confirmations",
+            "1",
+            "--metrics-port",
+            "0",
+            "--leader-elect=false");
     awaitDelete("workers-v005");
     sigterm(p.process);
 
     assertThat(p.process.waitFor(30, TimeUnit.SECONDS)).as("exited").isTrue();
     String out = p.out();
     assertThat(p.process.exitValue()).as(out).isEqualTo(143);
-    assertThat(out).containsPattern("workers-v005.*outcome=DELETED")
+    assertThat(out)
+        .containsPattern("workers-v005.*outcome=DELETED")
         .containsPattern("workers-v006.*outcome=NOT_ATTEMPTED")
         .contains("stopped: no evaluation was left running");
     assertThat(article.exists("workers-v006")).isTrue();
@@ -76,8 +87,14 @@ class SigtermTest {
 
   /** Answers the DELETE of {@code name} after 2 s (as if it were deleted), once. */
   private void slowDelete(String name) {
-    article.mock().expect().delete().delay(2, TimeUnit.SECONDS).withPath(RS + name)
-        .andReturn(200, "{\"kind\":\"Status\",\"status\":\"Success\"}").once();
+    article
+        .mock()
+        .expect()
+        .delete()
+        .delay(2, TimeUnit.SECONDS)
+        .withPath(RS + name)
+        .andReturn(200, "{\"kind\":\"Status\",\"status\":\"Success\"}")
+        .once();
   }
 
   private void awaitDelete(String name) throws InterruptedException {
@@ -93,7 +110,7 @@ class SigtermTest {
 
   private List<String> deletesAfterTheSlowOne() throws InterruptedException {
     List<String> deletes = new ArrayList<>();
-    for (RecordedRequest r; (r = article.mock().takeRequest(1, TimeUnit.MILLISECONDS)) != null;) {
+    for (RecordedRequest r; (r = article.mock().takeRequest(1, TimeUnit.MILLISECONDS)) != null; ) {
       if (r.getMethod().equals("DELETE")) {
         deletes.add(r.getPath());
       }
@@ -112,25 +129,32 @@ class SigtermTest {
   }
 
   private static Spawned spawn(String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-        "io.spinclean.cli.Main"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.spinclean.cli.Main"));
     command.addAll(List.of(args));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    Thread reader = new Thread(() -> {
-      byte[] buffer = new byte[8192];
-      try (InputStream in = process.getInputStream()) {
-        for (int n; (n = in.read(buffer)) > 0;) {
-          synchronized (bytes) {
-            bytes.write(buffer, 0, n);
-          }
-        }
-      } catch (IOException ignored) {
-        // the process is gone
-      }
-    }, "spinclean-output");
+    Thread reader =
+        new Thread(
+            () -> {
+              byte[] buffer = new byte[8192];
+              try (InputStream in = process.getInputStream()) {
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                  synchronized (bytes) {
+                    bytes.write(buffer, 0, n);
+                  }
+                }
+              } catch (IOException ignored) {
+                // the process is gone
+              }
+            },
+            "spinclean-output");
     reader.start();
     return new Spawned(process, bytes, reader);
   }

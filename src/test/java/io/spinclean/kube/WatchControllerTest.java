@@ -9,9 +9,6 @@ import io.spinclean.watch.Decision;
 import io.spinclean.watch.Metrics;
 import io.spinclean.watch.WatchSettings;
 import io.spinclean.watch.Watcher;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,14 +26,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * {@code spinclean watch} against the embedded API server with the article's three failed
- * clusters: informers, settle, confirmations and the real executor.
+ * {@code spinclean watch} against the embedded API server with the article's three failed clusters:
+ * informers, settle, confirmations and the real executor.
  */
 class WatchControllerTest {
   static final Duration SETTLE = Duration.ofMillis(400);
   static final Duration TICK = Duration.ofMillis(100);
-  static final Set<String> ALL = Set.of("webapp-v001", "webapp-v002", "stream-consumer-v003",
-      "stream-consumer-v004", "workers-v005", "workers-v006", "workers-v007");
+  static final Set<String> ALL =
+      Set.of(
+          "webapp-v001",
+          "webapp-v002",
+          "stream-consumer-v003",
+          "stream-consumer-v004",
+          "workers-v005",
+          "workers-v006",
+          "workers-v007");
 
   final Clock clock = Clock.systemUTC();
   @RegisterExtension final ArticleServer article = new ArticleServer();
@@ -51,24 +55,33 @@ class WatchControllerTest {
     server = article.server();
     admin = article.admin();
     Plan plan = new Planner(Policy.DEFAULT).plan(admin.read(Scope.of("example"), clock));
-    planned = plan.deletions().stream().map(d -> d.version().name())
-        .collect(Collectors.toCollection(TreeSet::new));
+    planned =
+        plan.deletions().stream()
+            .map(d -> d.version().name())
+            .collect(Collectors.toCollection(TreeSet::new));
     assertThat(planned).hasSize(4);
   }
 
-
   Watcher watch(KubeConnection conn, boolean dryRun, List<Seen> seen, BooleanSupplier leader)
       throws ApiException {
-    WatchSettings settings = new WatchSettings(Policy.DEFAULT, SETTLE, 2, dryRun,
-        OptionalInt.empty(), TICK);
-    return Watcher.start(conn, Scope.of("example"), settings, clock, new Metrics(),
-        d -> seen.add(new Seen(clock.instant(), d)), leader, e -> { throw e; });
+    WatchSettings settings =
+        new WatchSettings(Policy.DEFAULT, SETTLE, 2, dryRun, OptionalInt.empty(), TICK);
+    return Watcher.start(
+        conn,
+        Scope.of("example"),
+        settings,
+        clock,
+        new Metrics(),
+        d -> seen.add(new Seen(clock.instant(), d)),
+        leader,
+        e -> {
+          throw e;
+        });
   }
 
   Set<String> replicaSets() {
     return article.replicaSets();
   }
-
 
   static void await(String what, BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
@@ -89,10 +102,14 @@ class WatchControllerTest {
     Set<String> kept = new TreeSet<>(ALL);
     kept.removeAll(planned);
     assertThat(replicaSets()).isEqualTo(kept);
-    assertThat(seen).hasSize(3).allSatisfy(s -> {
-      assertThat(s.decision().kind()).isEqualTo(Decision.Kind.EXECUTED);
-      assertThat(Duration.between(started, s.at())).isGreaterThanOrEqualTo(SETTLE.plus(TICK));
-    });
+    assertThat(seen)
+        .hasSize(3)
+        .allSatisfy(
+            s -> {
+              assertThat(s.decision().kind()).isEqualTo(Decision.Kind.EXECUTED);
+              assertThat(Duration.between(started, s.at()))
+                  .isGreaterThanOrEqualTo(SETTLE.plus(TICK));
+            });
   }
 
   @Test
@@ -103,10 +120,12 @@ class WatchControllerTest {
       await("three reports", () -> seen.size() >= 3);
       Thread.sleep(SETTLE.plus(TICK.multipliedBy(3)).toMillis()); // no second report comes
     }
-    assertThat(seen).hasSize(3)
+    assertThat(seen)
+        .hasSize(3)
         .allSatisfy(s -> assertThat(s.decision().kind()).isEqualTo(Decision.Kind.WOULD_DELETE));
     assertThat(seen.stream().map(s -> s.decision().message()).sorted())
-        .containsExactly("dry run: would delete stream-consumer-v003",
+        .containsExactly(
+            "dry run: would delete stream-consumer-v003",
             "dry run: would delete webapp-v002",
             "dry run: would delete workers-v005, workers-v006");
     assertThat(replicaSets()).isEqualTo(ALL);
@@ -116,21 +135,28 @@ class WatchControllerTest {
   void aClusterThatKeepsChangingIsNotTouchedUntilItSettles() throws Exception {
     List<Seen> seen = new CopyOnWriteArrayList<>();
     AtomicBoolean deploying = new AtomicBoolean(true);
-    Thread deploy = new Thread(() -> {
-      for (int i = 0; deploying.get(); i++) { // a failing deploy keeps changing pod status
-        String n = String.valueOf(i);
-        admin.client().pods().inNamespace("example").withName("webapp-v002-k2j8w")
-            .edit(p -> {
-              p.getMetadata().setAnnotations(Map.of("restarts", n));
-              return p;
+    Thread deploy =
+        new Thread(
+            () -> {
+              for (int i = 0; deploying.get(); i++) { // a failing deploy keeps changing pod status
+                String n = String.valueOf(i);
+                admin
+                    .client()
+                    .pods()
+                    .inNamespace("example")
+                    .withName("webapp-v002-k2j8w")
+                    .edit(
+                        p -> {
+                          p.getMetadata().setAnnotations(Map.of("restarts", n));
+                          return p;
+                        });
+                try {
+                  Thread.sleep(SETTLE.dividedBy(4).toMillis());
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
             });
-        try {
-          Thread.sleep(SETTLE.dividedBy(4).toMillis());
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    });
     deploy.start();
     try (Watcher w = watch(server.connect("example"), false, seen, () -> true)) {
       assertThat(w.watching()).isTrue();

@@ -9,9 +9,6 @@ import io.spinclean.watch.EventReporter;
 import io.spinclean.watch.Metrics;
 import io.spinclean.watch.WatchSettings;
 import io.spinclean.watch.Watcher;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -34,18 +31,32 @@ class WatchEventsTest {
     conn = article.admin();
   }
 
-
   List<Event> events() {
     return conn.client().v1().events().inNamespace("example").list().getItems();
   }
 
   void run(boolean dryRun, List<String> errors) throws Exception {
-    WatchSettings settings = new WatchSettings(Policy.DEFAULT, Duration.ofMillis(300), 2, dryRun,
-        OptionalInt.empty(), Duration.ofMillis(100));
+    WatchSettings settings =
+        new WatchSettings(
+            Policy.DEFAULT,
+            Duration.ofMillis(300),
+            2,
+            dryRun,
+            OptionalInt.empty(),
+            Duration.ofMillis(100));
     EventRecorder recorder = EventRecorder.create(conn, clock);
-    try (Watcher w = Watcher.start(conn, Scope.of("example"), settings, clock, new Metrics(),
-        new EventReporter(recorder::record, clock, Duration.ofMillis(300), errors::add),
-        () -> true, e -> { throw e; })) {
+    try (Watcher w =
+        Watcher.start(
+            conn,
+            Scope.of("example"),
+            settings,
+            clock,
+            new Metrics(),
+            new EventReporter(recorder::record, clock, Duration.ofMillis(300), errors::add),
+            () -> true,
+            e -> {
+              throw e;
+            })) {
       assertThat(w.watching()).isTrue();
       await("four Events", () -> events().size() >= 4);
     }
@@ -57,17 +68,21 @@ class WatchEventsTest {
     run(false, errors);
 
     assertThat(errors).isEmpty();
-    assertThat(events()).hasSize(4).allSatisfy(e -> {
-      assertThat(e.getType()).isEqualTo("Normal");
-      assertThat(e.getReason()).isEqualTo("Deleted");
-      assertThat(e.getSource().getComponent()).isEqualTo("spinclean");
-      assertThat(e.getInvolvedObject().getKind()).isEqualTo("ReplicaSet");
-      assertThat(e.getInvolvedObject().getUid()).isNotEmpty();
-      assertThat(e.getMessage()).startsWith("spinclean deleted this version of example/");
-    });
-    assertThat(events()).extracting(e -> e.getInvolvedObject().getName())
-        .containsExactlyInAnyOrder("webapp-v002", "stream-consumer-v003", "workers-v005",
-            "workers-v006");
+    assertThat(events())
+        .hasSize(4)
+        .allSatisfy(
+            e -> {
+              assertThat(e.getType()).isEqualTo("Normal");
+              assertThat(e.getReason()).isEqualTo("Deleted");
+              assertThat(e.getSource().getComponent()).isEqualTo("spinclean");
+              assertThat(e.getInvolvedObject().getKind()).isEqualTo("ReplicaSet");
+              assertThat(e.getInvolvedObject().getUid()).isNotEmpty();
+              assertThat(e.getMessage()).startsWith("spinclean deleted this version of example/");
+            });
+    assertThat(events())
+        .extracting(e -> e.getInvolvedObject().getName())
+        .containsExactlyInAnyOrder(
+            "webapp-v002", "stream-consumer-v003", "workers-v005", "workers-v006");
   }
 
   @Test
@@ -75,10 +90,14 @@ class WatchEventsTest {
     List<String> errors = new CopyOnWriteArrayList<>();
     run(true, errors);
 
-    assertThat(events()).hasSize(4).allSatisfy(e -> {
-      assertThat(e.getReason()).isEqualTo("WouldDelete");
-      assertThat(e.getMessage()).startsWith("dry run: spinclean would delete this version (");
-    });
+    assertThat(events())
+        .hasSize(4)
+        .allSatisfy(
+            e -> {
+              assertThat(e.getReason()).isEqualTo("WouldDelete");
+              assertThat(e.getMessage())
+                  .startsWith("dry run: spinclean would delete this version (");
+            });
     assertThat(conn.client().apps().replicaSets().inNamespace("example").list().getItems())
         .hasSize(7);
   }

@@ -14,9 +14,6 @@ import io.spinclean.core.Policy;
 import io.spinclean.watch.Metrics;
 import io.spinclean.watch.WatchSettings;
 import io.spinclean.watch.Watcher;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.OptionalInt;
@@ -30,8 +27,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * fail with 500 and 503, watches the server ends cleanly. The controller recovers without a
  * restart: it still cleans what it listed, and still sees what is created afterwards.
  *
- * <p>Not tested here: a WebSocket watch answered 200. fabric8 8.0.0 then switches that informer
- * to plain HTTP watches, which the mock cannot serve (it answers them 500), so on the mock the
+ * <p>Not tested here: a WebSocket watch answered 200. fabric8 8.0.0 then switches that informer to
+ * plain HTTP watches, which the mock cannot serve (it answers them 500), so on the mock the
  * informer never watches again; a real API server serves HTTP watches.
  */
 class WatchFaultTest {
@@ -46,15 +43,20 @@ class WatchFaultTest {
     admin = article.admin();
   }
 
-
   static Status status(int code, String reason) {
-    return new StatusBuilder().withStatus("Failure").withCode(code).withReason(reason)
-        .withMessage(reason).build();
+    return new StatusBuilder()
+        .withStatus("Failure")
+        .withCode(code)
+        .withReason(reason)
+        .withMessage(reason)
+        .build();
   }
 
   /** The watch request an informer makes right after its first list (fabric8 8.0.0). */
   static String watchPath(String base, String resourceVersion) {
-    return base + "?allowWatchBookmarks=true&resourceVersion=" + resourceVersion
+    return base
+        + "?allowWatchBookmarks=true&resourceVersion="
+        + resourceVersion
         + "&timeoutSeconds=600&watch=true";
   }
 
@@ -65,29 +67,64 @@ class WatchFaultTest {
   @Test
   void recoversFromGoneAndServerErrorsWithoutARestart() throws Exception {
     KubernetesClient client = admin.client();
-    String rv = client.apps().replicaSets().inNamespace("example").list().getMetadata()
-        .getResourceVersion();
+    String rv =
+        client
+            .apps()
+            .replicaSets()
+            .inNamespace("example")
+            .list()
+            .getMetadata()
+            .getResourceVersion();
     KubernetesMockServer mock = server.mockServer();
     String rs = "/apis/apps/v1/namespaces/example/replicasets";
     String pods = "/api/v1/namespaces/example/pods";
     String services = "/api/v1/namespaces/example/services";
-    mock.expect().get().withPath(pods + "?limit=500") // the informer's first page
-        .andReturn(503, status(503, "ServiceUnavailable")).once();
+    mock.expect()
+        .get()
+        .withPath(pods + "?limit=500") // the informer's first page
+        .andReturn(503, status(503, "ServiceUnavailable"))
+        .once();
     mock.expect().get().withPath(watchPath(rs, rv)).andReturn(410, status(410, "Gone")).once();
-    mock.expect().get().withPath(watchPath(pods, rv))
-        .andReturn(500, status(500, "InternalError")).once();
-    mock.expect().get().withPath(watchPath(services, rv))
-        .andReturn(503, status(503, "ServiceUnavailable")).once();
+    mock.expect()
+        .get()
+        .withPath(watchPath(pods, rv))
+        .andReturn(500, status(500, "InternalError"))
+        .once();
+    mock.expect()
+        .get()
+        .withPath(watchPath(services, rv))
+        .andReturn(503, status(503, "ServiceUnavailable"))
+        .once();
 
-    WatchSettings settings = new WatchSettings(Policy.DEFAULT, Duration.ofMillis(300), 2, false,
-        OptionalInt.empty(), Duration.ofMillis(100));
+    WatchSettings settings =
+        new WatchSettings(
+            Policy.DEFAULT,
+            Duration.ofMillis(300),
+            2,
+            false,
+            OptionalInt.empty(),
+            Duration.ofMillis(100));
     Metrics metrics = new Metrics();
     try (KubeConnection conn = server.connect("example");
-        Watcher w = Watcher.start(conn, Scope.of("example"), settings, clock, metrics, d -> { },
-            () -> true, e -> { throw e; })) {
-      await("the article's four deletions", () -> !exists("webapp-v002")
-          && !exists("stream-consumer-v003") && !exists("workers-v005")
-          && !exists("workers-v006"));
+        Watcher w =
+            Watcher.start(
+                conn,
+                Scope.of("example"),
+                settings,
+                clock,
+                metrics,
+                d -> {},
+                () -> true,
+                e -> {
+                  throw e;
+                })) {
+      await(
+          "the article's four deletions",
+          () ->
+              !exists("webapp-v002")
+                  && !exists("stream-consumer-v003")
+                  && !exists("workers-v005")
+                  && !exists("workers-v006"));
 
       // A new failed version, seen only through the RS watch that got 410 Gone.
       client.apps().replicaSets().inNamespace("example").resource(failedVersion()).create();
@@ -97,7 +134,7 @@ class WatchFaultTest {
     assertThat(exists("webapp-v001")).isTrue();
     assertThat(metrics.deletions()).isEqualTo(5);
     int podLists = 0;
-    for (RecordedRequest r; (r = mock.takeRequest(1, TimeUnit.MILLISECONDS)) != null;) {
+    for (RecordedRequest r; (r = mock.takeRequest(1, TimeUnit.MILLISECONDS)) != null; ) {
       podLists += r.getPath().equals(pods + "?limit=500") ? 1 : 0;
     }
     // at least the 503 and its retry (relists after the watch faults add more)
@@ -112,12 +149,28 @@ class WatchFaultTest {
    */
   @Test
   void resumesAfterTheServerEndsItsWatchesCleanly() throws Exception {
-    WatchSettings settings = new WatchSettings(Policy.DEFAULT, Duration.ofMillis(300), 2, false,
-        OptionalInt.empty(), Duration.ofMillis(100));
+    WatchSettings settings =
+        new WatchSettings(
+            Policy.DEFAULT,
+            Duration.ofMillis(300),
+            2,
+            false,
+            OptionalInt.empty(),
+            Duration.ofMillis(100));
     Metrics metrics = new Metrics();
     try (KubeConnection conn = server.connect("example");
-        Watcher w = Watcher.start(conn, Scope.of("example"), settings, clock, metrics, d -> { },
-            () -> true, e -> { throw e; })) {
+        Watcher w =
+            Watcher.start(
+                conn,
+                Scope.of("example"),
+                settings,
+                clock,
+                metrics,
+                d -> {},
+                () -> true,
+                e -> {
+                  throw e;
+                })) {
       await("the article's four deletions", () -> metrics.deletions() == 4);
       int opened = server.watchesOpened();
 
@@ -134,11 +187,13 @@ class WatchFaultTest {
 
   /** webapp-v003: a copy of the serving webapp-v001 with no pods, so a failed newer version. */
   ReplicaSet failedVersion() {
-    ReplicaSet keeper = admin.client().apps().replicaSets().inNamespace("example")
-        .withName("webapp-v001").get();
+    ReplicaSet keeper =
+        admin.client().apps().replicaSets().inNamespace("example").withName("webapp-v001").get();
     return new ReplicaSetBuilder(keeper)
         .editMetadata()
-        .withName("webapp-v003").withUid(null).withResourceVersion(null)
+        .withName("webapp-v003")
+        .withUid(null)
+        .withResourceVersion(null)
         .withCreationTimestamp(null)
         .addToAnnotations("moniker.spinnaker.io/sequence", "3")
         .endMetadata()

@@ -12,9 +12,6 @@ import io.spinclean.watch.Decision;
 import io.spinclean.watch.Metrics;
 import io.spinclean.watch.WatchSettings;
 import io.spinclean.watch.Watcher;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -22,8 +19,6 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -38,19 +33,39 @@ class WatchStopTest {
   @RegisterExtension final ArticleServer article = new ArticleServer();
 
   @Test
-  void aStopDuringABatchFinishesTheDeleteInFlightAndReportsTheRestNotAttempted()
-      throws Exception {
+  void aStopDuringABatchFinishesTheDeleteInFlightAndReportsTheRestNotAttempted() throws Exception {
     // workers plans workers-v005 then workers-v006; the first delete is answered slowly
-    article.mock().expect().delete().delay(1500, TimeUnit.MILLISECONDS)
-        .withPath(RS + "workers-v005").andReturn(200, "{\"kind\":\"Status\",\"status\":"
-            + "\"Success\"}").once();
-    WatchSettings settings = new WatchSettings(Policy.DEFAULT.withClusters(Set.of("replicaSet workers")),
-        Duration.ofMillis(200), 1, false, OptionalInt.empty(), Duration.ofMillis(100));
+    article
+        .mock()
+        .expect()
+        .delete()
+        .delay(1500, TimeUnit.MILLISECONDS)
+        .withPath(RS + "workers-v005")
+        .andReturn(200, "{\"kind\":\"Status\",\"status\":" + "\"Success\"}")
+        .once();
+    WatchSettings settings =
+        new WatchSettings(
+            Policy.DEFAULT.withClusters(Set.of("replicaSet workers")),
+            Duration.ofMillis(200),
+            1,
+            false,
+            OptionalInt.empty(),
+            Duration.ofMillis(100));
     List<Decision> seen = new CopyOnWriteArrayList<>();
     boolean finished;
     try (KubeConnection conn = article.server().connect("example")) {
-      Watcher w = Watcher.start(conn, Scope.of("example"), settings, clock, new Metrics(),
-          seen::add, () -> true, e -> { throw e; });
+      Watcher w =
+          Watcher.start(
+              conn,
+              Scope.of("example"),
+              settings,
+              clock,
+              new Metrics(),
+              seen::add,
+              () -> true,
+              e -> {
+                throw e;
+              });
       awaitDelete("workers-v005");
       finished = w.stop(Duration.ofSeconds(10));
     }
@@ -60,7 +75,8 @@ class WatchStopTest {
     assertThat(seen.get(0).kind()).isEqualTo(Decision.Kind.EXECUTED);
     assertThat(seen.get(0).report().orElseThrow().results())
         .extracting(DeletionResult::name, DeletionResult::outcome, DeletionResult::detail)
-        .containsExactly(tuple("workers-v005", Outcome.DELETED, ""),
+        .containsExactly(
+            tuple("workers-v005", Outcome.DELETED, ""),
             tuple("workers-v006", Outcome.NOT_ATTEMPTED, "not attempted: spinclean is stopping"));
     assertThat(article.exists("workers-v006")).isTrue();
     assertThat(article.exists("workers-v007")).isTrue();

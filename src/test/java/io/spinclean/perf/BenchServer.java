@@ -30,9 +30,9 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The end-to-end benchmark's API server (bench/run): fabric8's mock server in CRUD mode, as
- * {@code spinclean demo} uses, seeded in-process with a {@link SyntheticNamespace} (no HTTP per
- * object, so 60,000 objects load in seconds), plus two things the demo's server lacks:
+ * The end-to-end benchmark's API server (bench/run): fabric8's mock server in CRUD mode, as {@code
+ * spinclean demo} uses, seeded in-process with a {@link SyntheticNamespace} (no HTTP per object, so
+ * 60,000 objects load in seconds), plus two things the demo's server lacks:
  *
  * <ul>
  *   <li>{@code limit}/{@code continue} pagination of lists, as a real API server does it. The CRUD
@@ -60,11 +60,12 @@ public final class BenchServer {
             ns, Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
     PagingDispatcher dispatcher = new PagingDispatcher();
     KubernetesMockServer server =
-        new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher,
-            false);
+        new KubernetesMockServer(
+            new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
     server.init(InetAddress.getLoopbackAddress(), 0);
     long start = System.nanoTime();
-    dispatcher.create("/api/v1/namespaces",
+    dispatcher.create(
+        "/api/v1/namespaces",
         "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"" + ns + "\"}}");
     synthetic.forEach(dispatcher::create);
     String url = "http://127.0.0.1:" + server.getPort();
@@ -112,9 +113,9 @@ public final class BenchServer {
 
     /**
      * Stores an object as the CRUD mock's create would, without its duplicate check (a scan of
-     * every stored object, which makes seeding 60,000 objects quadratic): the key is what the
-     * mock derives from the object's path and JSON. Keeps the object's uid and creationTimestamp,
-     * as the demo's server does (EmbeddedDispatcher), so pods stay owned by their ReplicaSets.
+     * every stored object, which makes seeding 60,000 objects quadratic): the key is what the mock
+     * derives from the object's path and JSON. Keeps the object's uid and creationTimestamp, as the
+     * demo's server does (EmbeddedDispatcher), so pods stay owned by their ReplicaSets.
      */
     void create(String collectionPath, String json) {
       ObjectNode object = (ObjectNode) JSON.readTree(json);
@@ -166,14 +167,16 @@ public final class BenchServer {
       int from =
           token == null
               ? 0
-              : Integer.parseInt(new String(Base64.getUrlDecoder().decode(token),
-                  StandardCharsets.UTF_8));
+              : Integer.parseInt(
+                  new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8));
       int to = Math.min(items.size(), from + limit);
       StringBuilder body = new StringBuilder("{\"apiVersion\":\"v1\",\"kind\":\"List\",");
       body.append("\"metadata\":{\"resourceVersion\":\"1\"");
       if (to < items.size()) {
-        String next = Base64.getUrlEncoder().withoutPadding()
-            .encodeToString(Integer.toString(to).getBytes(StandardCharsets.UTF_8));
+        String next =
+            Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(Integer.toString(to).getBytes(StandardCharsets.UTF_8));
         body.append(",\"continue\":\"").append(next).append('"');
       }
       body.append("},\"items\":[");

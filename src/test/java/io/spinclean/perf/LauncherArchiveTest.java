@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The launcher {@code ./spinclean} and its class archive (docs/performance.md, "What the launcher
  * does now"), run with a stub {@code java} that logs its command lines and plays the JVM's part in
- * making archives: the first {@code plan} trains, later runs use the archive, and nothing about
- * the archive ever changes a run's exit code or stops it from running.
+ * making archives: the first {@code plan} trains, later runs use the archive, and nothing about the
+ * archive ever changes a run's exit code or stops it from running.
  */
 class LauncherArchiveTest {
   private static final Path LAUNCHER = Path.of("spinclean").toAbsolutePath();
@@ -72,13 +72,17 @@ class LauncherArchiveTest {
     assertThat(first.stdout()).isEqualTo("stub output\n");
     Path archive = dir.resolve("build/spinclean-jdk17.0.15.jsa");
     assertThat(archive).exists();
-    assertThat(lines()).singleElement().asString()
+    assertThat(lines())
+        .singleElement()
+        .asString()
         .contains("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:ArchiveClassesAtExit=")
         .endsWith("-jar " + jar + " plan -n x");
 
     Run second = run(Map.of(), "plan", "-n", "x");
     assertThat(second.code()).isZero();
-    assertThat(lines()).last().asString()
+    assertThat(lines())
+        .last()
+        .asString()
         .contains("-XX:SharedArchiveFile=" + archive)
         .doesNotContain("ArchiveClassesAtExit");
     assertThat(leftovers()).isEmpty();
@@ -123,7 +127,9 @@ class LauncherArchiveTest {
     Path archive = Files.writeString(dir.resolve("build/spinclean-jdk17.0.15.jsa"), "old");
     Files.setLastModifiedTime(archive, FileTime.from(Instant.now().minusSeconds(600)));
     run(Map.of(), "plan"); // older than the jar: made again, not used
-    assertThat(lines()).last().asString()
+    assertThat(lines())
+        .last()
+        .asString()
         .contains("-XX:ArchiveClassesAtExit=")
         .doesNotContain("SharedArchiveFile");
   }
@@ -132,7 +138,9 @@ class LauncherArchiveTest {
   void anUnknownJdkRunsWithoutArchive() throws Exception {
     Run run = run(Map.of(), "plan"); // no release file
     assertThat(run.code()).isZero();
-    assertThat(lines()).singleElement().asString()
+    assertThat(lines())
+        .singleElement()
+        .asString()
         .doesNotContain("Archive", "AOT")
         .contains("-Xlog:all=warning:stderr");
   }
@@ -140,8 +148,9 @@ class LauncherArchiveTest {
   private record Run(int code, String stdout) {}
 
   private Run run(Map<String, String> env, String... args) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(
-        Stream.concat(Stream.of("bash", LAUNCHER.toString()), Stream.of(args)).toList());
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            Stream.concat(Stream.of("bash", LAUNCHER.toString()), Stream.of(args)).toList());
     pb.environment().put("JAVA_HOME", jdk.toString());
     pb.environment().put("SPINCLEAN_JAR", jar.toString());
     pb.environment().put("STUB_LOG", log.toString());

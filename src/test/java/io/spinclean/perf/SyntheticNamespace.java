@@ -15,8 +15,8 @@ import java.time.Instant;
  * {@code last-applied-configuration}, container specs, container statuses), so memory and parsing
  * are measured on realistic sizes (about 3 KB of JSON per pod).
  *
- * <p>Invariant: the same arguments always give the same bytes (uids and times are derived from
- * the indices), so runs are comparable.
+ * <p>Invariant: the same arguments always give the same bytes (uids and times are derived from the
+ * indices), so runs are comparable.
  */
 public final class SyntheticNamespace {
   private static final Instant BASE = Instant.parse("2026-01-01T00:00:00Z");
@@ -101,79 +101,177 @@ public final class SyntheticNamespace {
   }
 
   private String service(int c) {
-    return "{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"" + app(c)
-        + "\",\"namespace\":\"" + namespace + "\",\"uid\":\"" + uid(1, c, 0, 0)
-        + "\",\"creationTimestamp\":\"" + time(c, 0) + "\",\"annotations\":{"
-        + "\"moniker.spinnaker.io/application\":\"" + app(c) + "\","
-        + "\"moniker.spinnaker.io/cluster\":\"service " + app(c) + "\"}},"
+    return "{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\""
+        + app(c)
+        + "\",\"namespace\":\""
+        + namespace
+        + "\",\"uid\":\""
+        + uid(1, c, 0, 0)
+        + "\",\"creationTimestamp\":\""
+        + time(c, 0)
+        + "\",\"annotations\":{"
+        + "\"moniker.spinnaker.io/application\":\""
+        + app(c)
+        + "\","
+        + "\"moniker.spinnaker.io/cluster\":\"service "
+        + app(c)
+        + "\"}},"
         + "\"spec\":{\"type\":\"ClusterIP\",\"ports\":[{\"port\":80,\"targetPort\":8080,"
-        + "\"protocol\":\"TCP\"}],\"selector\":{\"load-balancer\":\"" + app(c) + "\"}}}";
+        + "\"protocol\":\"TCP\"}],\"selector\":{\"load-balancer\":\""
+        + app(c)
+        + "\"}}}";
   }
 
   private String replicaSet(int c, int v) {
     String name = rsName(c, v);
     String labels = "\"app\":\"" + app(c) + "\",\"version\":\"v" + v + "\"";
-    return "{\"apiVersion\":\"apps/v1\",\"kind\":\"ReplicaSet\",\"metadata\":{\"name\":\"" + name
-        + "\",\"namespace\":\"" + namespace + "\",\"uid\":\"" + uid(2, c, v, 0)
-        + "\",\"creationTimestamp\":\"" + time(c, v) + "\",\"generation\":1,"
+    return "{\"apiVersion\":\"apps/v1\",\"kind\":\"ReplicaSet\",\"metadata\":{\"name\":\""
+        + name
+        + "\",\"namespace\":\""
+        + namespace
+        + "\",\"uid\":\""
+        + uid(2, c, v, 0)
+        + "\",\"creationTimestamp\":\""
+        + time(c, v)
+        + "\",\"generation\":1,"
         + "\"labels\":{\"app.kubernetes.io/managed-by\":\"spinnaker\",\"app.kubernetes.io/name\":\""
-        + app(c) + "\",\"moniker.spinnaker.io/sequence\":\"" + v + "\"},"
-        + "\"annotations\":{\"artifact.spinnaker.io/name\":\"" + app(c) + "\","
+        + app(c)
+        + "\",\"moniker.spinnaker.io/sequence\":\""
+        + v
+        + "\"},"
+        + "\"annotations\":{\"artifact.spinnaker.io/name\":\""
+        + app(c)
+        + "\","
         + "\"artifact.spinnaker.io/type\":\"kubernetes/replicaSet\","
-        + "\"artifact.spinnaker.io/version\":\"v" + v + "\","
-        + "\"moniker.spinnaker.io/application\":\"" + app(c) + "\","
-        + "\"moniker.spinnaker.io/cluster\":\"replicaSet " + app(c) + "\","
-        + "\"moniker.spinnaker.io/sequence\":\"" + v + "\","
-        + "\"traffic.spinnaker.io/load-balancers\":\"[\\\"service " + app(c) + "\\\"]\","
-        + "\"kubectl.kubernetes.io/last-applied-configuration\":\"" + lastApplied(name) + "\"},"
-        + managedFields() + "},"
-        + "\"spec\":{\"replicas\":" + pods + ",\"selector\":{\"matchLabels\":{" + labels + "}},"
-        + "\"template\":{\"metadata\":{\"labels\":{" + labels + ",\"load-balancer\":\"" + app(c)
-        + "\"}},\"spec\":" + podSpec(c, v) + "}},"
-        + "\"status\":{\"replicas\":" + pods + ",\"readyReplicas\":" + pods
-        + ",\"availableReplicas\":" + pods + ",\"observedGeneration\":1}}";
+        + "\"artifact.spinnaker.io/version\":\"v"
+        + v
+        + "\","
+        + "\"moniker.spinnaker.io/application\":\""
+        + app(c)
+        + "\","
+        + "\"moniker.spinnaker.io/cluster\":\"replicaSet "
+        + app(c)
+        + "\","
+        + "\"moniker.spinnaker.io/sequence\":\""
+        + v
+        + "\","
+        + "\"traffic.spinnaker.io/load-balancers\":\"[\\\"service "
+        + app(c)
+        + "\\\"]\","
+        + "\"kubectl.kubernetes.io/last-applied-configuration\":\""
+        + lastApplied(name)
+        + "\"},"
+        + managedFields()
+        + "},"
+        + "\"spec\":{\"replicas\":"
+        + pods
+        + ",\"selector\":{\"matchLabels\":{"
+        + labels
+        + "}},"
+        + "\"template\":{\"metadata\":{\"labels\":{"
+        + labels
+        + ",\"load-balancer\":\""
+        + app(c)
+        + "\"}},\"spec\":"
+        + podSpec(c, v)
+        + "}},"
+        + "\"status\":{\"replicas\":"
+        + pods
+        + ",\"readyReplicas\":"
+        + pods
+        + ",\"availableReplicas\":"
+        + pods
+        + ",\"observedGeneration\":1}}";
   }
 
   private String pod(int c, int v, int p) {
     String rs = rsName(c, v);
     String name = rs + "-" + String.format("%05d", p);
     boolean serving = v == versions;
-    String labels = "\"app\":\"" + app(c) + "\",\"version\":\"v" + v + "\""
-        + (serving ? ",\"load-balancer\":\"" + app(c) + "\"" : "");
-    return "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"" + name
-        + "\",\"namespace\":\"" + namespace + "\",\"uid\":\"" + uid(3, c, v, p)
-        + "\",\"creationTimestamp\":\"" + time(c, v) + "\",\"labels\":{" + labels + "},"
+    String labels =
+        "\"app\":\""
+            + app(c)
+            + "\",\"version\":\"v"
+            + v
+            + "\""
+            + (serving ? ",\"load-balancer\":\"" + app(c) + "\"" : "");
+    return "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\""
+        + name
+        + "\",\"namespace\":\""
+        + namespace
+        + "\",\"uid\":\""
+        + uid(3, c, v, p)
+        + "\",\"creationTimestamp\":\""
+        + time(c, v)
+        + "\",\"labels\":{"
+        + labels
+        + "},"
         + "\"ownerReferences\":[{\"apiVersion\":\"apps/v1\",\"kind\":\"ReplicaSet\",\"name\":\""
-        + rs + "\",\"uid\":\"" + uid(2, c, v, 0) + "\",\"controller\":true,"
-        + "\"blockOwnerDeletion\":true}]," + managedFields() + "},"
-        + "\"spec\":" + podSpec(c, v) + ","
+        + rs
+        + "\",\"uid\":\""
+        + uid(2, c, v, 0)
+        + "\",\"controller\":true,"
+        + "\"blockOwnerDeletion\":true}],"
+        + managedFields()
+        + "},"
+        + "\"spec\":"
+        + podSpec(c, v)
+        + ","
         + "\"status\":{\"phase\":\"Running\",\"hostIP\":\"10.0.0.1\",\"podIP\":\"10.1."
-        + (p % 250) + "." + (v % 250) + "\",\"startTime\":\"" + time(c, v) + "\","
+        + (p % 250)
+        + "."
+        + (v % 250)
+        + "\",\"startTime\":\""
+        + time(c, v)
+        + "\","
         + "\"conditions\":[{\"type\":\"Initialized\",\"status\":\"True\"},"
         + "{\"type\":\"Ready\",\"status\":\"True\"},"
         + "{\"type\":\"ContainersReady\",\"status\":\"True\"},"
         + "{\"type\":\"PodScheduled\",\"status\":\"True\"}],"
         + "\"containerStatuses\":[{\"name\":\"main\",\"ready\":true,\"restartCount\":0,"
-        + "\"started\":true,\"image\":\"registry.example.com/" + app(c) + ":v" + v + "\","
-        + "\"imageID\":\"registry.example.com/" + app(c) + "@sha256:" + "0".repeat(64) + "\","
-        + "\"containerID\":\"containerd://" + "f".repeat(64) + "\","
-        + "\"state\":{\"running\":{\"startedAt\":\"" + time(c, v) + "\"}}}]}}";
+        + "\"started\":true,\"image\":\"registry.example.com/"
+        + app(c)
+        + ":v"
+        + v
+        + "\","
+        + "\"imageID\":\"registry.example.com/"
+        + app(c)
+        + "@sha256:"
+        + "0".repeat(64)
+        + "\","
+        + "\"containerID\":\"containerd://"
+        + "f".repeat(64)
+        + "\","
+        + "\"state\":{\"running\":{\"startedAt\":\""
+        + time(c, v)
+        + "\"}}}]}}";
   }
 
   private static String podSpec(int c, int v) {
     StringBuilder env = new StringBuilder();
     for (int i = 0; i < 6; i++) {
-      env.append(i == 0 ? "" : ",").append("{\"name\":\"SETTING_").append(i)
-          .append("\",\"value\":\"value-of-setting-").append(i).append("\"}");
+      env.append(i == 0 ? "" : ",")
+          .append("{\"name\":\"SETTING_")
+          .append(i)
+          .append("\",\"value\":\"value-of-setting-")
+          .append(i)
+          .append("\"}");
     }
-    return "{\"containers\":[{\"name\":\"main\",\"image\":\"registry.example.com/" + app(c)
-        + ":v" + v + "\",\"ports\":[{\"containerPort\":8080,\"protocol\":\"TCP\"}],"
-        + "\"env\":[" + env + "],\"resources\":{\"requests\":{\"cpu\":\"100m\","
+    return "{\"containers\":[{\"name\":\"main\",\"image\":\"registry.example.com/"
+        + app(c)
+        + ":v"
+        + v
+        + "\",\"ports\":[{\"containerPort\":8080,\"protocol\":\"TCP\"}],"
+        + "\"env\":["
+        + env
+        + "],\"resources\":{\"requests\":{\"cpu\":\"100m\","
         + "\"memory\":\"128Mi\"},\"limits\":{\"memory\":\"256Mi\"}},"
         + "\"readinessProbe\":{\"httpGet\":{\"path\":\"/health\",\"port\":8080},"
         + "\"periodSeconds\":5},\"volumeMounts\":[{\"name\":\"config\","
         + "\"mountPath\":\"/etc/config\"}]}],\"volumes\":[{\"name\":\"config\","
-        + "\"configMap\":{\"name\":\"" + app(c) + "-config\"}}],\"restartPolicy\":\"Always\","
+        + "\"configMap\":{\"name\":\""
+        + app(c)
+        + "-config\"}}],\"restartPolicy\":\"Always\","
         + "\"terminationGracePeriodSeconds\":30,\"dnsPolicy\":\"ClusterFirst\"}";
   }
 
@@ -191,8 +289,12 @@ public final class SyntheticNamespace {
   private static String lastApplied(String name) {
     // kubectl apply's copy of the manifest; the planner never reads it (SnapshotMapper drops it)
     return "{\\\"apiVersion\\\":\\\"apps/v1\\\",\\\"kind\\\":\\\"ReplicaSet\\\","
-        + "\\\"metadata\\\":{\\\"name\\\":\\\"" + name + "\\\"},\\\"spec\\\":{\\\"replicas\\\":1,"
+        + "\\\"metadata\\\":{\\\"name\\\":\\\""
+        + name
+        + "\\\"},\\\"spec\\\":{\\\"replicas\\\":1,"
         + "\\\"template\\\":{\\\"spec\\\":{\\\"containers\\\":[{\\\"name\\\":\\\"main\\\","
-        + "\\\"image\\\":\\\"registry.example.com/" + name + "\\\"}]}}}}";
+        + "\\\"image\\\":\\\"registry.example.com/"
+        + name
+        + "\\\"}]}}}}";
   }
 }

@@ -41,14 +41,20 @@ class JsonRendererTest {
         assertThat(version.has("outcome")).as(version.get("name").asString()).isTrue();
         if (!version.get("outcome").isNull()) {
           assertThat(version.get("action").asString()).isEqualTo("DELETE");
-          withOutcome.add(cluster.get("namespace").asString() + "/"
-              + version.get("name").asString() + " " + version.get("outcome").asString());
+          withOutcome.add(
+              cluster.get("namespace").asString()
+                  + "/"
+                  + version.get("name").asString()
+                  + " "
+                  + version.get("outcome").asString());
         }
       }
     }
-    assertThat(withOutcome).containsExactlyElementsOf(report.results().stream()
-        .map(r -> r.cluster().namespace() + "/" + r.name() + " " + r.outcome())
-        .toList());
+    assertThat(withOutcome)
+        .containsExactlyElementsOf(
+            report.results().stream()
+                .map(r -> r.cluster().namespace() + "/" + r.name() + " " + r.outcome())
+                .toList());
   }
 
   @Test
@@ -80,9 +86,11 @@ class JsonRendererTest {
 
   @Test
   void selectionSetsAreSortedSoOutputDoesNotDependOnSetOrder() {
-    Plan plan = new Plan(Scenarios.TAKEN_AT,
-        Policy.DEFAULT.withNamespaces(Set.of("c", "a", "b")).withClusters(Set.of("z", "y")),
-        List.of());
+    Plan plan =
+        new Plan(
+            Scenarios.TAKEN_AT,
+            Policy.DEFAULT.withNamespaces(Set.of("c", "a", "b")).withClusters(Set.of("z", "y")),
+            List.of());
     JsonNode policy = MAPPER.readTree(JsonRenderer.render(plan)).get("policy");
     assertThat(policy.get("namespaces").toString()).isEqualTo("[\"a\",\"b\",\"c\"]");
     assertThat(policy.get("clusters").toString()).isEqualTo("[\"y\",\"z\"]");

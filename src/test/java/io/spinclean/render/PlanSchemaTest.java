@@ -73,8 +73,7 @@ class PlanSchemaTest {
         .isEqualTo(names(Verdict.values()));
     assertThat(values(defs.at("/cluster/properties/reason/enum")))
         .isEqualTo(names(ClusterReason.values()));
-    assertThat(values(defs.at("/version/properties/role/enum")))
-        .isEqualTo(names(Role.values()));
+    assertThat(values(defs.at("/version/properties/role/enum"))).isEqualTo(names(Role.values()));
     assertThat(values(defs.at("/version/properties/action/enum")))
         .isEqualTo(names(Action.values()));
     assertThat(values(defs.at("/version/properties/reason/enum")))

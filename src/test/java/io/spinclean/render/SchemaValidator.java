@@ -67,7 +67,8 @@ final class SchemaValidator {
     if (schema.has("enum") && !contains(schema.get("enum"), value)) {
       errors.add(path + ": " + value + " is not one of " + schema.get("enum"));
     }
-    if (schema.has("minimum") && value.isNumber()
+    if (schema.has("minimum")
+        && value.isNumber()
         && value.asDouble() < schema.get("minimum").asDouble()) {
       errors.add(path + ": " + value + " is below the minimum " + schema.get("minimum"));
     }
@@ -95,8 +96,11 @@ final class SchemaValidator {
       for (var property : schema.get("properties").properties()) {
         evaluated.add(property.getKey());
         if (value.has(property.getKey())) {
-          check(value.get(property.getKey()), property.getValue(),
-              path + "." + property.getKey(), errors);
+          check(
+              value.get(property.getKey()),
+              property.getValue(),
+              path + "." + property.getKey(),
+              errors);
         }
       }
     }

@@ -48,13 +48,30 @@ final class SnapshotBuilder {
       Map<String, String> annotations = new HashMap<>(v.annotations);
       annotations.put("moniker.spinnaker.io/application", v.app);
       annotations.put("moniker.spinnaker.io/cluster", "replicaSet " + v.app);
-      replicaSets.add(new ReplicaSet(v.namespace, v.name, uid, String.valueOf(1000 + i),
-          takenAt.minus(v.age), false, false, annotations, Map.of("app", v.app),
-          v.templateLabels, v.pods.size()));
+      replicaSets.add(
+          new ReplicaSet(
+              v.namespace,
+              v.name,
+              uid,
+              String.valueOf(1000 + i),
+              takenAt.minus(v.age),
+              false,
+              false,
+              annotations,
+              Map.of("app", v.app),
+              v.templateLabels,
+              v.pods.size()));
       for (int p = 0; p < v.pods.size(); p++) {
         PodSpec spec = v.pods.get(p);
-        pods.add(new Pod(v.namespace, v.name + "-pod" + p, uid + "-pod" + p, Set.of(uid),
-            spec.labels, spec.ready, false));
+        pods.add(
+            new Pod(
+                v.namespace,
+                v.name + "-pod" + p,
+                uid + "-pod" + p,
+                Set.of(uid),
+                spec.labels,
+                spec.ready,
+                false));
       }
     }
     return new Snapshot(takenAt, replicaSets, pods, services);
@@ -110,9 +127,10 @@ final class SnapshotBuilder {
 
     /** The traffic annotation naming these Services. */
     Version traffic(String... services) {
-      String list = List.of(services).stream()
-          .map(s -> "\"service " + s + "\"")
-          .collect(Collectors.joining(",", "[", "]"));
+      String list =
+          List.of(services).stream()
+              .map(s -> "\"service " + s + "\"")
+              .collect(Collectors.joining(",", "[", "]"));
       return annotation("traffic.spinnaker.io/load-balancers", list);
     }
 

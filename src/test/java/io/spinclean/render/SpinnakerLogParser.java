@@ -23,14 +23,14 @@ import tools.jackson.databind.json.JsonMapper;
  *       pieces are trimmed and empty pieces dropped; unless exactly two remain the line is ignored
  *       (so a value containing {@code =}, or an empty value, is lost). The key is the first piece
  *       with the first marker removed, lower-cased: text before the marker stays in the key.
- *   <li>A line whose first non-blank text is {@code SPINNAKER_CONFIG_JSON=} (the same line may
- *       also be a property line) has the first marker removed and the rest read as a JSON object
- *       into the outputs, shallowly, later keys winning. If it is not a JSON object, the whole
- *       parse fails: Spinnaker keeps no output of the log at all.
+ *   <li>A line whose first non-blank text is {@code SPINNAKER_CONFIG_JSON=} (the same line may also
+ *       be a property line) has the first marker removed and the rest read as a JSON object into
+ *       the outputs, shallowly, later keys winning. If it is not a JSON object, the whole parse
+ *       fails: Spinnaker keeps no output of the log at all.
  * </ul>
  *
- * <p>{@link Variant#LIMIT_TWO} is the later clouddriver rule (split at the first {@code =} only,
- * so values keep their {@code =}); spinclean's output must read the same under both.
+ * <p>{@link Variant#LIMIT_TWO} is the later clouddriver rule (split at the first {@code =} only, so
+ * values keep their {@code =}); spinclean's output must read the same under both.
  */
 final class SpinnakerLogParser {
   /** Which version of clouddriver's property-line rule to apply. */
@@ -53,9 +53,10 @@ final class SpinnakerLogParser {
   // java.util.regex \s is ASCII whitespace only, as in clouddriver's Pattern.
   private static final Pattern CONFIG_LINE = Pattern.compile("^\\s*" + CONFIG);
   // Guava's CharMatcher.whitespace(), which Splitter.trimResults() uses: Unicode White_Space.
-  private static final String GUAVA_WHITESPACE = "\t\n\u000b\f\r \u0085\u00a0\u1680"
-      + "\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
-      + "\u2028\u2029\u202f\u205f\u3000";
+  private static final String GUAVA_WHITESPACE =
+      "\t\n\u000b\f\r \u0085\u00a0\u1680"
+          + "\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+          + "\u2028\u2029\u202f\u205f\u3000";
   // Spinnaker's own mapper is Jackson 2 with defaults; Jackson 3's defaults differ in that they
   // reject trailing tokens after the object, which Jackson 2 ignores.
   private static final ObjectMapper JSON =

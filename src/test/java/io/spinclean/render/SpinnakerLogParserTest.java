@@ -20,16 +20,19 @@ class SpinnakerLogParserTest {
 
   @Test
   void propertyKeysAreLowerCasedAndFoundAnywhereInALine() {
-    Map<String, Object> out = spinnaker.parse("SPINNAKER_PROPERTY_Deleted=3\n"
-        + "  some text SPINNAKER_PROPERTY_X=y  \n");
+    Map<String, Object> out =
+        spinnaker.parse(
+            "SPINNAKER_PROPERTY_Deleted=3\n" + "  some text SPINNAKER_PROPERTY_X=y  \n");
     // Text before the marker stays in the key; the pieces are trimmed.
     assertThat(out).containsOnly(entry("deleted", "3"), entry("some text x", "y"));
   }
 
   @Test
   void propertyValuesWithEqualsOrEmptyAreDropped() {
-    assertThat(spinnaker.parse("SPINNAKER_PROPERTY_A=b=c\nSPINNAKER_PROPERTY_E=\n"
-        + "SPINNAKER_PROPERTY_N")).isEmpty();
+    assertThat(
+            spinnaker.parse(
+                "SPINNAKER_PROPERTY_A=b=c\nSPINNAKER_PROPERTY_E=\n" + "SPINNAKER_PROPERTY_N"))
+        .isEmpty();
     // Empty pieces are dropped before counting: a doubled '=' is not "containing =".
     assertThat(spinnaker.parse("SPINNAKER_PROPERTY_A==b")).containsOnly(entry("a", "b"));
     // The later rule keeps everything after the first '='.
@@ -39,23 +42,28 @@ class SpinnakerLogParserTest {
 
   @Test
   void configJsonCountsOnlyAsTheFirstNonBlankTextOfALine() {
-    Map<String, Object> out = spinnaker.parse(" \t SPINNAKER_CONFIG_JSON={\"a\":1}\n"
-        + "\u00a0SPINNAKER_CONFIG_JSON={\"b\":[true,\"x\"]}\n"
-        + "say SPINNAKER_CONFIG_JSON={\"c\":2}\n");
+    Map<String, Object> out =
+        spinnaker.parse(
+            " \t SPINNAKER_CONFIG_JSON={\"a\":1}\n"
+                + "\u00a0SPINNAKER_CONFIG_JSON={\"b\":[true,\"x\"]}\n"
+                + "say SPINNAKER_CONFIG_JSON={\"c\":2}\n");
     assertThat(out).containsOnly(entry("a", 1), entry("b", List.of(true, "x")));
   }
 
   @Test
   void severalConfigLinesMergeShallowlyLaterKeysWinning() {
-    Map<String, Object> out = spinnaker.parse("SPINNAKER_CONFIG_JSON={\"a\":{\"x\":1},\"b\":1}\n"
-        + "SPINNAKER_CONFIG_JSON={\"a\":{\"y\":2}}\n");
+    Map<String, Object> out =
+        spinnaker.parse(
+            "SPINNAKER_CONFIG_JSON={\"a\":{\"x\":1},\"b\":1}\n"
+                + "SPINNAKER_CONFIG_JSON={\"a\":{\"y\":2}}\n");
     assertThat(out).containsOnly(entry("a", Map.of("y", 2)), entry("b", 1));
   }
 
   @Test
   void oneMalformedConfigLineDiscardsEveryOutput() {
-    String log = "SPINNAKER_PROPERTY_A=b\nSPINNAKER_CONFIG_JSON={\"ok\":1}\n"
-        + "SPINNAKER_CONFIG_JSON={\"broken\":\n";
+    String log =
+        "SPINNAKER_PROPERTY_A=b\nSPINNAKER_CONFIG_JSON={\"ok\":1}\n"
+            + "SPINNAKER_CONFIG_JSON={\"broken\":\n";
     assertThatThrownBy(() -> spinnaker.parse(log)).isInstanceOf(MalformedLog.class);
     assertThatThrownBy(() -> spinnaker.parse("SPINNAKER_CONFIG_JSON=[1]"))
         .isInstanceOf(MalformedLog.class);
@@ -73,9 +81,10 @@ class SpinnakerLogParserTest {
     // The JSON is also split at '=' as a property line: one '=' in it makes a junk output.
     Map<String, Object> out =
         spinnaker.parse("SPINNAKER_CONFIG_JSON={\"k\":\"SPINNAKER_PROPERTY_\"}");
-    assertThat(out).containsOnly(
-        entry("k", "SPINNAKER_PROPERTY_"),
-        entry("spinnaker_config_json", "{\"k\":\"SPINNAKER_PROPERTY_\"}"));
+    assertThat(out)
+        .containsOnly(
+            entry("k", "SPINNAKER_PROPERTY_"),
+            entry("spinnaker_config_json", "{\"k\":\"SPINNAKER_PROPERTY_\"}"));
   }
 
   @Test

@@ -52,9 +52,11 @@ class TableRendererTest {
       int column = lines.get(i).indexOf("ACTION");
       assertThat(actionColumn).as("ACTION column of block %d", headers).isIn(-1, column);
       actionColumn = column;
-      for (int j = i + 1; j < lines.size() && lines.get(j).startsWith("  ")
-          && !lines.get(j).startsWith("  !"); j++) {
-        assertThat(lines.get(j).substring(column)).as(lines.get(j))
+      for (int j = i + 1;
+          j < lines.size() && lines.get(j).startsWith("  ") && !lines.get(j).startsWith("  !");
+          j++) {
+        assertThat(lines.get(j).substring(column))
+            .as(lines.get(j))
             .startsWith(actionOf(lines.get(j)) + " ");
       }
     }
@@ -73,16 +75,19 @@ class TableRendererTest {
   @Test
   void summaryCountsClustersAndVersionsFromThePlan() {
     assertThat(TableRenderer.render(Scenarios.plan()).lines().reduce((a, b) -> b).orElseThrow())
-        .isEqualTo("8 clusters: 2 cleanup, 2 clean, 3 refused, 1 skipped; "
-            + "20 versions: 5 to delete, 5 to keep, 10 to retain.");
+        .isEqualTo(
+            "8 clusters: 2 cleanup, 2 clean, 3 refused, 1 skipped; "
+                + "20 versions: 5 to delete, 5 to keep, 10 to retain.");
   }
 
   @Test
   void controlCharactersFromClusterDataAreEscapedNotPrinted() {
     SnapshotBuilder b = new SnapshotBuilder(Scenarios.TAKEN_AT);
     b.version("example", "evil", 1).age(days(2)).traffic("evil").idlePods(1);
-    b.version("example", "evil", 2).age(days(1))
-        .annotation("traffic.spinnaker.io/load-balancers", "\u001b[2J\nservice evil").idlePods(1);
+    b.version("example", "evil", 2)
+        .age(days(1))
+        .annotation("traffic.spinnaker.io/load-balancers", "\u001b[2J\nservice evil")
+        .idlePods(1);
     String table = TableRenderer.render(new Planner(Policy.DEFAULT).plan(b.build()));
     assertThat(table).doesNotContain("\u001b").contains("\\u001b[2J\\nservice evil");
     // policy line, blank, header, services, column header, 2 rows, blank, summary

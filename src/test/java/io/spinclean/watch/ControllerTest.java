@@ -19,8 +19,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
- * The controller's state machine with a hand-moved clock: when it acts, when it must not, and
- * what it reports.
+ * The controller's state machine with a hand-moved clock: when it acts, when it must not, and what
+ * it reports.
  */
 class ControllerTest {
   static final Instant T0 = Instant.parse("2026-11-26T08:00:00Z");
@@ -43,15 +43,30 @@ class ControllerTest {
 
   Controller controller(boolean dryRun, OptionalInt perHour) {
     WatchSettings settings = new WatchSettings(Policy.DEFAULT, SETTLE, 2, dryRun, perHour, TICK);
-    return new Controller(settings, ns -> world,
+    return new Controller(
+        settings,
+        ns -> world,
         (plan, planner) -> {
           executed.add(plan);
-          return new ApplyReport(plan, plan.deletions().stream()
-              .map(d -> new DeletionResult(d.cluster(), d.version().name(), d.version().uid(),
-                  Outcome.DELETED, false, ""))
-              .toList(), List.of());
+          return new ApplyReport(
+              plan,
+              plan.deletions().stream()
+                  .map(
+                      d ->
+                          new DeletionResult(
+                              d.cluster(),
+                              d.version().name(),
+                              d.version().uid(),
+                              Outcome.DELETED,
+                              false,
+                              ""))
+                  .toList(),
+              List.of());
         },
-        leader::get, clock, metrics, decisions::add);
+        leader::get,
+        clock,
+        metrics,
+        decisions::add);
   }
 
   Controller controller() {
@@ -108,19 +123,24 @@ class ControllerTest {
     c.changed(WEBAPP);
     clock.advance(SETTLE);
     c.evaluate(WEBAPP); // confirmation 1: v002
-    world = new Worlds()
-        .version(1, T0, Duration.ofDays(2), 2, 0)
-        .version(2, T0, Duration.ofHours(1), 0, 2)
-        .version(3, T0, Duration.ofMinutes(30), 0, 1)
-        .at(T0);
+    world =
+        new Worlds()
+            .version(1, T0, Duration.ofDays(2), 2, 0)
+            .version(2, T0, Duration.ofHours(1), 0, 2)
+            .version(3, T0, Duration.ofMinutes(30), 0, 1)
+            .at(T0);
     clock.advance(TICK);
     c.evaluate(WEBAPP); // v002 and v003: confirmation 1 again
     assertThat(executed).isEmpty();
     clock.advance(TICK);
     c.evaluate(WEBAPP);
-    assertThat(executed).singleElement()
-        .satisfies(p -> assertThat(p.deletions()).extracting(d -> d.version().name())
-            .containsExactly("webapp-v002", "webapp-v003"));
+    assertThat(executed)
+        .singleElement()
+        .satisfies(
+            p ->
+                assertThat(p.deletions())
+                    .extracting(d -> d.version().name())
+                    .containsExactly("webapp-v002", "webapp-v003"));
   }
 
   @Test
@@ -132,10 +152,13 @@ class ControllerTest {
       c.evaluate(WEBAPP);
     }
     assertThat(executed).isEmpty();
-    assertThat(decisions).singleElement().satisfies(d -> {
-      assertThat(d.kind()).isEqualTo(Decision.Kind.WOULD_DELETE);
-      assertThat(d.message()).isEqualTo("dry run: would delete webapp-v002");
-    });
+    assertThat(decisions)
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d.kind()).isEqualTo(Decision.Kind.WOULD_DELETE);
+              assertThat(d.message()).isEqualTo("dry run: would delete webapp-v002");
+            });
   }
 
   @Test
@@ -158,10 +181,11 @@ class ControllerTest {
   @Test
   void aRefusedClusterIsReportedOnceWithItsReason() {
     // no version serves: the planner refuses (NO_SERVING_VERSION)
-    world = new Worlds()
-        .version(1, T0, Duration.ofDays(2), 0, 2)
-        .version(2, T0, Duration.ofHours(1), 0, 2)
-        .at(T0);
+    world =
+        new Worlds()
+            .version(1, T0, Duration.ofDays(2), 0, 2)
+            .version(2, T0, Duration.ofHours(1), 0, 2)
+            .at(T0);
     Controller c = controller();
     c.changed(WEBAPP);
     for (int i = 0; i < 15; i++) {
@@ -169,7 +193,8 @@ class ControllerTest {
       c.evaluate(WEBAPP);
     }
     assertThat(executed).isEmpty();
-    assertThat(decisions).singleElement()
+    assertThat(decisions)
+        .singleElement()
         .satisfies(d -> assertThat(d.kind()).isEqualTo(Decision.Kind.REFUSED));
     assertThat(metrics.render())
         .contains("spinclean_refusals_total{reason=\"no_serving_version\"} 1\n");
@@ -185,10 +210,11 @@ class ControllerTest {
     c.evaluate(WEBAPP);
     assertThat(executed).hasSize(1); // 1 deletion: within the cap
 
-    world = new Worlds() // a second failed deploy right after
-        .version(1, T0, Duration.ofDays(2), 2, 0)
-        .version(3, T0, Duration.ofMinutes(10), 0, 2)
-        .at(T0);
+    world =
+        new Worlds() // a second failed deploy right after
+            .version(1, T0, Duration.ofDays(2), 2, 0)
+            .version(3, T0, Duration.ofMinutes(10), 0, 2)
+            .at(T0);
     c.changed(WEBAPP);
     clock.advance(SETTLE);
     c.evaluate(WEBAPP);
@@ -197,7 +223,8 @@ class ControllerTest {
     clock.advance(TICK);
     c.evaluate(WEBAPP);
     assertThat(executed).hasSize(1);
-    assertThat(decisions).extracting(Decision::kind)
+    assertThat(decisions)
+        .extracting(Decision::kind)
         .containsExactly(Decision.Kind.EXECUTED, Decision.Kind.CAPPED);
     assertThat(metrics.render())
         .contains("spinclean_refusals_total{reason=\"max_deletions_per_hour\"} 1\n");
@@ -209,10 +236,11 @@ class ControllerTest {
 
   @Test
   void metricsShowTheWatchedClustersAndTheOneWithTwoServingVersions() {
-    world = new Worlds()
-        .version(1, T0, Duration.ofDays(2), 2, 0)
-        .version(2, T0, Duration.ofHours(1), 1, 0)
-        .at(T0);
+    world =
+        new Worlds()
+            .version(1, T0, Duration.ofDays(2), 2, 0)
+            .version(2, T0, Duration.ofHours(1), 1, 0)
+            .at(T0);
     Controller c = controller();
     c.changed(WEBAPP);
     c.evaluate(WEBAPP);
@@ -226,17 +254,23 @@ class ControllerTest {
   @Test
   void apiErrorsAreCountedAndTheDecisionIsTriedAgain() {
     boolean[] down = {true};
-    WatchSettings settings = new WatchSettings(Policy.DEFAULT, SETTLE, 1, false,
-        OptionalInt.empty(), TICK);
-    Controller c = new Controller(settings, ns -> world,
-        (plan, planner) -> {
-          if (down[0]) {
-            throw new ApiException("cannot list replicasets in namespace prod: 503");
-          }
-          executed.add(plan);
-          return new ApplyReport(plan, List.of(), List.of());
-        },
-        leader::get, clock, metrics, decisions::add);
+    WatchSettings settings =
+        new WatchSettings(Policy.DEFAULT, SETTLE, 1, false, OptionalInt.empty(), TICK);
+    Controller c =
+        new Controller(
+            settings,
+            ns -> world,
+            (plan, planner) -> {
+              if (down[0]) {
+                throw new ApiException("cannot list replicasets in namespace prod: 503");
+              }
+              executed.add(plan);
+              return new ApplyReport(plan, List.of(), List.of());
+            },
+            leader::get,
+            clock,
+            metrics,
+            decisions::add);
     c.changed(WEBAPP);
     clock.advance(SETTLE);
     c.evaluate(WEBAPP); // the fresh read fails: nothing was written
@@ -251,15 +285,19 @@ class ControllerTest {
 
   @Test
   void anUnreadableCacheIsAnApiErrorAndNoPlan() {
-    Controller c = new Controller(
-        new WatchSettings(Policy.DEFAULT, SETTLE, 2, false, OptionalInt.empty(), TICK),
-        ns -> {
-          throw new ApiException("ReplicaSet prod/x cannot be read: spec.replicas is negative");
-        },
-        (plan, planner) -> {
-          throw new AssertionError("must not act");
-        },
-        leader::get, clock, metrics, decisions::add);
+    Controller c =
+        new Controller(
+            new WatchSettings(Policy.DEFAULT, SETTLE, 2, false, OptionalInt.empty(), TICK),
+            ns -> {
+              throw new ApiException("ReplicaSet prod/x cannot be read: spec.replicas is negative");
+            },
+            (plan, planner) -> {
+              throw new AssertionError("must not act");
+            },
+            leader::get,
+            clock,
+            metrics,
+            decisions::add);
     c.changed(WEBAPP);
     clock.advance(SETTLE.multipliedBy(2));
     c.evaluate(WEBAPP);

@@ -22,10 +22,14 @@ class EventReporterTest {
   final MutableClock clock = new MutableClock(T0);
 
   static ClusterPlan failedDeploy() {
-    return new Planner(Policy.DEFAULT).plan(new Worlds()
-        .version(1, T0, Duration.ofDays(2), 2, 0)
-        .version(2, T0, Duration.ofHours(1), 0, 2)
-        .at(T0)).clusters().get(0);
+    return new Planner(Policy.DEFAULT)
+        .plan(
+            new Worlds()
+                .version(1, T0, Duration.ofDays(2), 2, 0)
+                .version(2, T0, Duration.ofHours(1), 0, 2)
+                .at(T0))
+        .clusters()
+        .get(0);
   }
 
   static Decision wouldDelete() {
@@ -36,14 +40,17 @@ class EventReporterTest {
   void atMostOneDecisionPerClusterPerPeriodAndAFailureIsReportedNotThrown() {
     List<String> events = new ArrayList<>();
     List<String> errors = new ArrayList<>();
-    EventReporter reporter = new EventReporter(
-        (ns, rs, uid, warning, reason, message) -> {
-          if (events.size() == 2) {
-            throw new ApiException("forbidden");
-          }
-          events.add(ns + "/" + rs + " " + uid + " " + warning + " " + reason);
-        },
-        clock, Duration.ofMinutes(5), errors::add);
+    EventReporter reporter =
+        new EventReporter(
+            (ns, rs, uid, warning, reason, message) -> {
+              if (events.size() == 2) {
+                throw new ApiException("forbidden");
+              }
+              events.add(ns + "/" + rs + " " + uid + " " + warning + " " + reason);
+            },
+            clock,
+            Duration.ofMinutes(5),
+            errors::add);
 
     reporter.report(wouldDelete());
     clock.advance(Duration.ofMinutes(4));
@@ -56,8 +63,7 @@ class EventReporterTest {
     clock.advance(Duration.ofMinutes(5));
     reporter.report(wouldDelete()); // the sink fails now
     assertThat(events).hasSize(2);
-    assertThat(errors).containsExactly(
-        "cannot record an Event on prod/webapp-v002: forbidden");
+    assertThat(errors).containsExactly("cannot record an Event on prod/webapp-v002: forbidden");
     assertThat(WEBAPP).isEqualTo(failedDeploy().key());
   }
 
@@ -65,13 +71,17 @@ class EventReporterTest {
   void anAsyncReporterNeverBlocksAndDropsWhatDoesNotFit() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     List<Decision> dropped = new ArrayList<>();
-    try (AsyncReporter async = new AsyncReporter("test", d -> {
-      try {
-        release.await(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, dropped::add)) {
+    try (AsyncReporter async =
+        new AsyncReporter(
+            "test",
+            d -> {
+              try {
+                release.await(10, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            dropped::add)) {
       for (int i = 0; i < AsyncReporter.CAPACITY + 5; i++) {
         async.report(wouldDelete()); // returns at once although the delegate hangs
       }

@@ -14,8 +14,8 @@ class MetricsServerTest {
   final HttpClient http = HttpClient.newHttpClient();
 
   HttpResponse<String> get(MetricsServer server, String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + server.port() + path)).build(),
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 

@@ -18,8 +18,8 @@ class RateLimiterTest {
     for (int i = 0; i < 4; i++) {
       limiter.acquire(); // all at the same instant
     }
-    assertThat(slept).containsExactly(Duration.ofMillis(500), Duration.ofMillis(1000),
-        Duration.ofMillis(1500));
+    assertThat(slept)
+        .containsExactly(Duration.ofMillis(500), Duration.ofMillis(1000), Duration.ofMillis(1500));
 
     slept.clear();
     now += Duration.ofSeconds(60).toNanos(); // quiet for a minute

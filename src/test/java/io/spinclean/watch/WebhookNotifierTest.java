@@ -29,11 +29,13 @@ class WebhookNotifierTest {
   URI endpoint(int failures, int code) throws IOException {
     AtomicInteger calls = new AtomicInteger();
     endpoint = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    endpoint.createContext("/hook", ex -> {
-      bodies.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-      ex.sendResponseHeaders(calls.incrementAndGet() <= failures ? code : 200, -1);
-      ex.close();
-    });
+    endpoint.createContext(
+        "/hook",
+        ex -> {
+          bodies.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+          ex.sendResponseHeaders(calls.incrementAndGet() <= failures ? code : 200, -1);
+          ex.close();
+        });
     endpoint.start();
     return URI.create("http://127.0.0.1:" + endpoint.getAddress().getPort() + "/hook");
   }
@@ -46,14 +48,16 @@ class WebhookNotifierTest {
   }
 
   static Decision wouldDelete() {
-    return new Decision(Decision.Kind.WOULD_DELETE, EventReporterTest.failedDeploy(),
-        Optional.empty(), "dry run: would delete webapp-v002");
+    return new Decision(
+        Decision.Kind.WOULD_DELETE,
+        EventReporterTest.failedDeploy(),
+        Optional.empty(),
+        "dry run: would delete webapp-v002");
   }
 
   @Test
   void oneSlackCompatibleSummaryPerDecision() throws Exception {
-    new WebhookNotifier(endpoint(0, 200), Duration.ofMillis(10), errors::add)
-        .report(wouldDelete());
+    new WebhookNotifier(endpoint(0, 200), Duration.ofMillis(10), errors::add).report(wouldDelete());
 
     assertThat(bodies).hasSize(1);
     JsonNode json = JsonMapper.builder().build().readTree(bodies.get(0));
@@ -67,8 +71,8 @@ class WebhookNotifierTest {
 
   @Test
   void retriesAServerErrorAtMostThreeTimes() throws Exception {
-    WebhookNotifier once = new WebhookNotifier(endpoint(2, 503), Duration.ofMillis(10),
-        errors::add);
+    WebhookNotifier once =
+        new WebhookNotifier(endpoint(2, 503), Duration.ofMillis(10), errors::add);
     once.report(wouldDelete());
     assertThat(bodies).hasSize(3);
     assertThat(errors).isEmpty();
@@ -78,7 +82,9 @@ class WebhookNotifierTest {
     new WebhookNotifier(endpoint(99, 500), Duration.ofMillis(10), errors::add)
         .report(wouldDelete());
     assertThat(bodies).hasSize(3);
-    assertThat(errors).singleElement().asString()
+    assertThat(errors)
+        .singleElement()
+        .asString()
         .startsWith("cannot notify 127.0.0.1 about prod/webapp/replicaSet webapp (HTTP 500");
   }
 
@@ -97,8 +103,9 @@ class WebhookNotifierTest {
       port = s.getLocalPort(); // closed again: nothing listens there
     }
     URI down = URI.create("http://127.0.0.1:" + port + "/hook");
-    AsyncReporter async = new AsyncReporter("webhook",
-        new WebhookNotifier(down, Duration.ofMillis(500), errors::add), d -> { });
+    AsyncReporter async =
+        new AsyncReporter(
+            "webhook", new WebhookNotifier(down, Duration.ofMillis(500), errors::add), d -> {});
     for (int i = 0; i < 10; i++) {
       async.report(wouldDelete());
     }

@@ -27,15 +27,37 @@ final class Worlds {
   Worlds version(int n, Instant now, Duration age, int readyServing, int unreadyLabeled) {
     String name = String.format("webapp-v%03d", n);
     String uid = "uid-" + name;
-    replicaSets.add(new ReplicaSet("prod", name, uid, "1", now.minus(age), false, false,
-        Map.of("moniker.spinnaker.io/application", "webapp",
-            "moniker.spinnaker.io/cluster", "replicaSet webapp",
-            "moniker.spinnaker.io/sequence", String.valueOf(n),
-            "traffic.spinnaker.io/load-balancers", "[\"service webapp\"]"),
-        Map.of(), SELECTOR, readyServing + unreadyLabeled));
+    replicaSets.add(
+        new ReplicaSet(
+            "prod",
+            name,
+            uid,
+            "1",
+            now.minus(age),
+            false,
+            false,
+            Map.of(
+                "moniker.spinnaker.io/application",
+                "webapp",
+                "moniker.spinnaker.io/cluster",
+                "replicaSet webapp",
+                "moniker.spinnaker.io/sequence",
+                String.valueOf(n),
+                "traffic.spinnaker.io/load-balancers",
+                "[\"service webapp\"]"),
+            Map.of(),
+            SELECTOR,
+            readyServing + unreadyLabeled));
     for (int i = 0; i < readyServing + unreadyLabeled; i++) {
-      pods.add(new Pod("prod", name + "-" + i, uid + "-" + i, Set.of(uid), SELECTOR,
-          i < readyServing, false));
+      pods.add(
+          new Pod(
+              "prod",
+              name + "-" + i,
+              uid + "-" + i,
+              Set.of(uid),
+              SELECTOR,
+              i < readyServing,
+              false));
     }
     return this;
   }

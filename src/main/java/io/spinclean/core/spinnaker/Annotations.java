@@ -1,8 +1,8 @@
 package io.spinclean.core.spinnaker;
 
 /**
- * The Spinnaker annotation and label keys spinclean reads, in one place. See
- * shared/SPINNAKER.md §1: the annotations, not the labels, are a version's identity.
+ * The Spinnaker annotation and label keys spinclean reads, in one place. See shared/SPINNAKER.md
+ * §1: the annotations, not the labels, are a version's identity.
  */
 public final class Annotations {
   public static final String APPLICATION = "moniker.spinnaker.io/application";
