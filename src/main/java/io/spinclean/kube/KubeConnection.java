@@ -49,7 +49,7 @@ public final class KubeConnection implements AutoCloseable {
   /** Set by {@link #prepare}: the serializer its thread warms, used by every later client. */
   private static volatile KubernetesSerialization prepared;
 
-  /** Holds the JDK's default trust anchors, which the JDK itself caches only weakly. */
+  /** The JDK's default trust anchors, which it caches only weakly, held until a client is built. */
   @SuppressWarnings("unused")
   private static volatile TrustManager[] preparedTrust;
 
@@ -112,12 +112,13 @@ public final class KubeConnection implements AutoCloseable {
 
   private static void warmUp(KubernetesSerialization serialization) {
     try {
-      Serialization.unmarshal(
-          "apiVersion: v1\nkind: Config\n", io.fabric8.kubernetes.api.model.Config.class);
+      // in the order the main thread needs them, counting that it parses the command line first
       TrustManagerFactory trust =
           TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       trust.init((KeyStore) null);
       preparedTrust = trust.getTrustManagers();
+      Serialization.unmarshal(
+          "apiVersion: v1\nkind: Config\n", io.fabric8.kubernetes.api.model.Config.class);
       serialization.unmarshal("{}", ReplicaSetList.class);
       serialization.unmarshal("{}", PodList.class);
       serialization.unmarshal("{}", ServiceList.class);
@@ -147,6 +148,7 @@ public final class KubeConnection implements AutoCloseable {
       builder.withKubernetesSerialization(serialization);
     }
     KubernetesClient client = builder.build();
+    preparedTrust = null; // the client holds what it uses; the rest may go
     String ns = config.getNamespace();
     return new KubeConnection(client, ns == null || ns.isBlank() ? "default" : ns);
   }
