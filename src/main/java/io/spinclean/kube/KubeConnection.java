@@ -97,8 +97,9 @@ public final class KubeConnection implements AutoCloseable {
    * on its critical path when it opens its first connection: fabric8's global serializer and its
    * registry of every API kind (used to read the kubeconfig), the JDK's default trust anchors, and
    * the JSON deserializers of the three lists {@code plan} reads (Jackson introspects the whole Pod
-   * model for them). Meanwhile the main thread parses the command line and reads the kubeconfig;
-   * on two cores that overlaps ~0.3-0.5 s of a cold start (docs/performance.md, "Cold start").
+   * model for them). Meanwhile the main thread parses the command line and reads the kubeconfig.
+   * That takes ~0.2-0.3 s off the main thread, but the second core is shared with the JIT: a cold
+   * {@code plan} gains 0.04-0.1 s (docs/performance.md, "Cold start", "Second pass").
    * Only a speed-up: it changes no result, and whatever fails in it is done, and reported, again
    * by the connection itself.
    */
