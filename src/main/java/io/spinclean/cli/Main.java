@@ -15,8 +15,8 @@ public final class Main {
     if (args.length > 0 && LIVE.contains(args[0])) {
       KubeConnection.prepare(); // overlaps the client's set-up with parsing the command line
     }
-    int code = Spinclean.run(args, System.out, System.err, System.in, Clock.systemUTC(),
-        System.getenv());
+    int code =
+        Spinclean.run(args, System.out, System.err, System.in, Clock.systemUTC(), System.getenv());
     System.out.flush();
     System.exit(code);
   }

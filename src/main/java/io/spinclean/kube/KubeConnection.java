@@ -99,9 +99,9 @@ public final class KubeConnection implements AutoCloseable {
    * the JSON deserializers of the three lists {@code plan} reads (Jackson introspects the whole Pod
    * model for them). Meanwhile the main thread parses the command line and reads the kubeconfig.
    * That takes ~0.2-0.3 s off the main thread, but the second core is shared with the JIT: a cold
-   * {@code plan} gains 0.04-0.1 s (docs/performance.md, "Cold start", "Second pass").
-   * Only a speed-up: it changes no result, and whatever fails in it is done, and reported, again
-   * by the connection itself.
+   * {@code plan} gains 0.04-0.1 s (docs/performance.md, "Cold start", "Second pass"). Only a
+   * speed-up: it changes no result, and whatever fails in it is done, and reported, again by the
+   * connection itself.
    */
   public static void prepare() {
     KubernetesSerialization serialization = new KubernetesSerialization();
