@@ -117,15 +117,7 @@ public final class Executor {
       return new ApplyReport(
           shown,
           shown.deletions().stream()
-              .map(
-                  d ->
-                      new DeletionResult(
-                          d.cluster(),
-                          d.version().name(),
-                          d.version().uid(),
-                          Outcome.NOT_ATTEMPTED,
-                          false,
-                          STOPPED))
+              .map(d -> untouched(d, Outcome.NOT_ATTEMPTED, STOPPED))
               .toList(),
           List.of());
     }
@@ -139,14 +131,7 @@ public final class Executor {
       try {
         target = reconcile(deletion, snapshot, again);
       } catch (Halt nothingToDo) {
-        results.add(
-            new DeletionResult(
-                deletion.cluster(),
-                deletion.version().name(),
-                deletion.version().uid(),
-                nothingToDo.outcome(),
-                false,
-                nothingToDo.detail()));
+        results.add(untouched(deletion, nothingToDo.outcome(), nothingToDo.detail()));
         continue;
       }
       if (failed != null) {
@@ -347,6 +332,12 @@ public final class Executor {
               r.detail().isEmpty() ? note : r.detail() + "; " + note));
     }
     return left.remaining();
+  }
+
+  /** The result of a shown deletion that was never acted on (not drained, not deleted). */
+  private static DeletionResult untouched(Plan.Deletion shown, Outcome outcome, String detail) {
+    return new DeletionResult(
+        shown.cluster(), shown.version().name(), shown.version().uid(), outcome, false, detail);
   }
 
   private static DeletionResult result(

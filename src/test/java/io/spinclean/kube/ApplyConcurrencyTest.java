@@ -38,9 +38,7 @@ class ApplyConcurrencyTest {
   @BeforeEach
   void start() throws Exception {
     fx = new ApplyFixture();
-    fx.load(ExecutorTest.ARTICLE);
-    shown = fx.plan();
-    fx.forgetRequests();
+    shown = fx.article();
   }
 
   @AfterEach

@@ -142,6 +142,14 @@ final class ApplyFixture implements AutoCloseable {
     return planner.plan(reader().read());
   }
 
+  /** Loads the article's clusters and returns the plan a user is shown; forgets the seeding. */
+  Plan article() throws Exception {
+    load(ExecutorTest.ARTICLE);
+    Plan shown = plan();
+    forgetRequests();
+    return shown;
+  }
+
   Executor executor(ApplyOptions options) {
     return executor(reader(), options);
   }

@@ -34,9 +34,7 @@ class ApplyWaitTest {
   @BeforeEach
   void start() throws Exception {
     fx = new ApplyFixture();
-    fx.load(ExecutorTest.ARTICLE);
-    shown = fx.plan();
-    fx.forgetRequests();
+    shown = fx.article();
   }
 
   @AfterEach

@@ -37,9 +37,7 @@ class DrainTest {
   @BeforeEach
   void start() throws Exception {
     fx = new ApplyFixture();
-    fx.load(ExecutorTest.ARTICLE);
-    shown = fx.plan();
-    fx.forgetRequests();
+    shown = fx.article();
   }
 
   @AfterEach

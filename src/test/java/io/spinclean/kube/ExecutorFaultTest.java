@@ -36,10 +36,7 @@ class ExecutorFaultTest {
 
   private Plan article(ApplyFixture fixture) throws Exception {
     fx = fixture;
-    fx.load(ExecutorTest.ARTICLE);
-    Plan shown = fx.plan();
-    fx.forgetRequests();
-    return shown;
+    return fx.article();
   }
 
   @AfterEach

@@ -32,9 +32,7 @@ class ExecutorStopTest {
   @BeforeEach
   void start() throws Exception {
     fx = new ApplyFixture();
-    fx.load(ExecutorTest.ARTICLE);
-    shown = fx.plan();
-    fx.forgetRequests();
+    shown = fx.article();
   }
 
   @AfterEach

@@ -60,6 +60,29 @@ class WatchFaultTest {
         + "&timeoutSeconds=600&watch=true";
   }
 
+  /** The controller on the article: settle 300 ms, 2 confirmations, leading, acting. */
+  Watcher watch(KubeConnection conn, Metrics metrics) throws ApiException {
+    WatchSettings settings =
+        new WatchSettings(
+            Policy.DEFAULT,
+            Duration.ofMillis(300),
+            2,
+            false,
+            OptionalInt.empty(),
+            Duration.ofMillis(100));
+    return Watcher.start(
+        conn,
+        Scope.of("example"),
+        settings,
+        clock,
+        metrics,
+        d -> {},
+        () -> true,
+        e -> {
+          throw e;
+        });
+  }
+
   boolean exists(String name) {
     return article.exists(name);
   }
@@ -96,28 +119,9 @@ class WatchFaultTest {
         .andReturn(503, status(503, "ServiceUnavailable"))
         .once();
 
-    WatchSettings settings =
-        new WatchSettings(
-            Policy.DEFAULT,
-            Duration.ofMillis(300),
-            2,
-            false,
-            OptionalInt.empty(),
-            Duration.ofMillis(100));
     Metrics metrics = new Metrics();
     try (KubeConnection conn = server.connect("example");
-        Watcher w =
-            Watcher.start(
-                conn,
-                Scope.of("example"),
-                settings,
-                clock,
-                metrics,
-                d -> {},
-                () -> true,
-                e -> {
-                  throw e;
-                })) {
+        Watcher w = watch(conn, metrics)) {
       await(
           "the article's four deletions",
           () ->
@@ -149,28 +153,9 @@ class WatchFaultTest {
    */
   @Test
   void resumesAfterTheServerEndsItsWatchesCleanly() throws Exception {
-    WatchSettings settings =
-        new WatchSettings(
-            Policy.DEFAULT,
-            Duration.ofMillis(300),
-            2,
-            false,
-            OptionalInt.empty(),
-            Duration.ofMillis(100));
     Metrics metrics = new Metrics();
     try (KubeConnection conn = server.connect("example");
-        Watcher w =
-            Watcher.start(
-                conn,
-                Scope.of("example"),
-                settings,
-                clock,
-                metrics,
-                d -> {},
-                () -> true,
-                e -> {
-                  throw e;
-                })) {
+        Watcher w = watch(conn, metrics)) {
       await("the article's four deletions", () -> metrics.deletions() == 4);
       int opened = server.watchesOpened();
 
