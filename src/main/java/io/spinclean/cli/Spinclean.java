@@ -41,7 +41,8 @@ import picocli.CommandLine.ParameterException;
           + " an empty variable is ignored.",
       "",
       "Exit codes: 0 ok; 1 could not run (API, auth, I/O); 2 usage error or unreadable input;"
-          + " 3 a cluster was refused or a deletion skipped; 4 a deletion failed."
+          + " 3 a cluster was refused or a deletion skipped; 4 a deletion failed; 5 deleted, but"
+          + " --wait ended with objects remaining."
     })
 public final class Spinclean implements Runnable {
   final PrintStream out;
