@@ -38,6 +38,13 @@ final class EnvironmentDefaults implements IDefaultValueProvider {
    */
   private static final Pattern SERVICE_LINK = Pattern.compile("^(tcp|udp|sctp)://.*");
 
+  /**
+   * Options whose value may be a secret (a Slack webhook URL holds one): an error never echoes a
+   * variable's value for them.
+   */
+  private static final Pattern SECRET =
+      Pattern.compile("webhook|token|secret|password|url", Pattern.CASE_INSENSITIVE);
+
   private final Map<String, String> env;
 
   /** The options this provider gave a value, and the {@code VARIABLE=value} it came from. */
@@ -88,6 +95,9 @@ final class EnvironmentDefaults implements IDefaultValueProvider {
     }
     String value = source.substring(source.indexOf('=') + 1);
     String name = source.substring(0, source.indexOf('='));
+    if (SECRET.matcher(option.longestName()).find()) {
+      return name + "=(redacted): " + problem.replace(value.strip(), "(redacted)");
+    }
     String hint = "";
     if (SERVICE_LINK.matcher(value.strip()).matches() && name.endsWith("_PORT")) {
       String service =

@@ -92,6 +92,23 @@ class EnvironmentCliTest {
   }
 
   @Test
+  void aVariableThatMayHoldASecretIsNamedButNotEchoed() {
+    String hook = "http://[hooks.slack.com/services/T000/B000/s3cr3t";
+    Run run =
+        Run.withEnv(
+            Map.of("SPINCLEAN_NOTIFY_WEBHOOK", hook),
+            "watch",
+            "--kubeconfig",
+            article.kubeconfig(),
+            "--exit-after",
+            "1s");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).startsWith("spinclean: SPINCLEAN_NOTIFY_WEBHOOK=(redacted): ");
+    assertThat(run.err()).doesNotContain("s3cr3t");
+  }
+
+  @Test
   void anInjectedServiceLinkVariableStopsWatchWithASentenceThatNamesIt() {
     Run run =
         Run.withEnv(
