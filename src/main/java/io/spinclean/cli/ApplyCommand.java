@@ -1,6 +1,7 @@
 package io.spinclean.cli;
 
 import io.spinclean.core.ApplyReport;
+import io.spinclean.core.DeletionResult;
 import io.spinclean.core.Outcome;
 import io.spinclean.core.Plan;
 import io.spinclean.core.Planner;
@@ -12,10 +13,12 @@ import io.spinclean.kube.Executor;
 import io.spinclean.kube.KubeConnection;
 import io.spinclean.kube.Scope;
 import io.spinclean.kube.SnapshotSource;
+import io.spinclean.render.SpinnakerOutput;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -47,7 +50,9 @@ import picocli.CommandLine.Spec;
       "  spinclean apply -A --max-deletions 10 -o json",
       "",
       "Exit codes: 0 done; 1 could not run; 2 usage error; 3 a cluster was refused or a deletion"
-          + " was skipped because its version changed; 4 a deletion failed."
+          + " was skipped because its version changed; 4 a deletion failed (or its outcome is"
+          + " unknown); 5 deleted, but --wait ended with objects remaining. When several apply: 1"
+          + " and 2, then 4, then 3, then 5."
     })
 final class ApplyCommand implements Callable<Integer> {
   @ParentCommand Spinclean root;
@@ -68,11 +73,11 @@ final class ApplyCommand implements Callable<Integer> {
   @Option(
       names = "--drain",
       paramLabel = "DURATION",
-      converter = GoDuration.class,
+      converter = GoDuration.UpToAnHour.class,
       description =
           "Before deleting a version whose pods still carry a Service's selector, remove"
-              + " the selector labels as Spinnaker's Disable does, and wait up to DURATION for its"
-              + " pods to stop serving.")
+              + " the selector labels as Spinnaker's Disable does, and wait up to DURATION (at most"
+              + " 1h) for its pods to stop serving.")
   Duration drain;
 
   @Option(
@@ -89,10 +94,11 @@ final class ApplyCommand implements Callable<Integer> {
       paramLabel = "TIMEOUT",
       arity = "0..1",
       fallbackValue = "5m",
-      converter = GoDuration.class,
+      converter = GoDuration.UpToAnHour.class,
       description =
           "Wait until the deleted ReplicaSets (with foreground cascade, their pods too)"
-              + " are gone, up to TIMEOUT (default 5m), and report what remains.")
+              + " are gone, up to TIMEOUT (default 5m, at most 1h), and report what remains; exit"
+              + " 5 if some remain.")
   Duration waitTimeout;
 
   /** Accepted only to answer with a clear sentence rather than "unknown option". */
@@ -111,6 +117,7 @@ final class ApplyCommand implements Callable<Integer> {
           spec.commandLine(),
           "apply acts on the live cluster only; to see a plan of a file use 'spinclean plan -f'");
     }
+    selection.validate();
     try (KubeConnection conn = KubeConnection.open(connection.kubeconfig, connection.context)) {
       Scope scope = selection.scope(conn.defaultNamespace());
       Policy policy = policyOptions.toPolicy(Set.copyOf(scope.namespaces()), selection);
@@ -128,18 +135,79 @@ final class ApplyCommand implements Callable<Integer> {
     // The plan comes first, before anything is written: it is what the user reads at 3 a.m.
     root.out.print(Output.planBeforeApply(shown, output));
     root.out.flush();
-    ApplyReport report;
     if (shown.deletions().isEmpty()) {
-      report = new ApplyReport(shown, List.of(), List.of());
-    } else {
-      ApplyOptions options =
-          new ApplyOptions(Optional.ofNullable(drain), cascade, Optional.ofNullable(waitTimeout));
-      try (StopSignal signal = StopSignal.install(WatchCommand.SHUTDOWN_GRACE)) {
-        report = Executor.create(conn, source, planner, options, signal::stopping).execute(shown);
-        return printed(report);
-      }
+      return printed(new ApplyReport(shown, List.of(), List.of()));
     }
-    return printed(report);
+    announce(conn, shown);
+    ApplyOptions options =
+        new ApplyOptions(Optional.ofNullable(drain), cascade, Optional.ofNullable(waitTimeout));
+    try (StopSignal signal = StopSignal.install(WatchCommand.SHUTDOWN_GRACE)) {
+      ApplyReport report;
+      try {
+        report = Executor.create(conn, source, planner, options, signal::stopping).execute(shown);
+      } catch (RuntimeException bug) {
+        report = unknownOutcomes(shown, bug);
+      }
+      return printed(report);
+    }
+  }
+
+  /**
+   * Says where apply is about to write, before its first write: the API server, the credentials
+   * (context) and the namespaces of the deletions. On stdout between plan and outcomes, except with
+   * {@code -o json}, whose stdout is one document: there on stderr.
+   */
+  private void announce(KubeConnection conn, Plan shown) {
+    Set<String> namespaces = new TreeSet<>();
+    shown.deletions().forEach(d -> namespaces.add(d.cluster().namespace()));
+    int n = shown.deletions().size();
+    String line =
+        ("applying to "
+                + conn.server()
+                + " as "
+                + conn.credentials()
+                + ": "
+                + n
+                + (n == 1 ? " deletion" : " deletions")
+                + (namespaces.size() == 1 ? " in namespace " : " in namespaces ")
+                + String.join(", ", namespaces))
+            .replaceAll("[\\p{Cc}\\p{Cf}]", "?"); // a context name is text from a file
+    switch (output) {
+      case TABLE -> root.out.print("\n" + line + "\n");
+      case SPINNAKER -> root.out.print("\n" + SpinnakerOutput.neutralise(line) + "\n");
+      case JSON -> root.err.println("spinclean: " + line);
+    }
+    root.out.flush();
+  }
+
+  /**
+   * A bug, not a user error, after the plan was printed and perhaps after some deletions: the
+   * executor's results are lost, so every planned deletion is reported FAILED with its outcome
+   * unknown (exit 4), and the report (and the Spinnaker outputs line) is printed all the same. The
+   * stack trace goes to stderr: it is what a bug report needs.
+   */
+  private ApplyReport unknownOutcomes(Plan shown, RuntimeException bug) {
+    root.err.println(
+        "spinclean: internal error during apply: "
+            + bug
+            + "; every planned deletion is reported FAILED, its outcome unknown: run 'spinclean"
+            + " plan' to see what is left");
+    bug.printStackTrace(root.err);
+    root.err.flush();
+    return new ApplyReport(
+        shown,
+        shown.deletions().stream()
+            .map(
+                d ->
+                    new DeletionResult(
+                        d.cluster(),
+                        d.version().name(),
+                        d.version().uid(),
+                        Outcome.FAILED,
+                        false,
+                        "outcome unknown: spinclean failed during apply (internal error)"))
+            .toList(),
+        List.of());
   }
 
   private int printed(ApplyReport report) {
@@ -149,12 +217,16 @@ final class ApplyCommand implements Callable<Integer> {
     return code;
   }
 
+  /** The exit code of a report: 4, then 3, then 5, then 0 (see {@link ExitCode}). */
   static int exitCode(ApplyReport report) {
     if (report.anyFailed()) {
       return ExitCode.DELETION_FAILED;
     }
     boolean skipped =
         report.results().stream().anyMatch(r -> r.outcome() == Outcome.SKIPPED_CHANGED);
-    return report.plan().anyRefused() || skipped ? ExitCode.REFUSED : ExitCode.OK;
+    if (report.plan().anyRefused() || skipped) {
+      return ExitCode.REFUSED;
+    }
+    return report.anyRemaining() ? ExitCode.WAIT_TIMED_OUT : ExitCode.OK;
   }
 }

@@ -9,17 +9,54 @@ import picocli.CommandLine.TypeConversionException;
 /**
  * Durations written the way kubectl and Go write them: {@code 90s}, {@code 10m}, {@code 1h30m},
  * {@code 2d}, {@code 500ms}, or {@code 0}.
+ *
+ * <p>Every duration is bounded, so that no flag's value can overflow a deadline later (issue 10: a
+ * {@code --drain} of {@code 1000000000000d} ended an apply that had already deleted in "internal
+ * error"): at most {@link #MAX} by default, less for the flags that wait ({@link UpToAnHour},
+ * {@link UpToADay}). A longer value is a usage error that names the bound.
  */
-final class GoDuration implements ITypeConverter<Duration> {
+class GoDuration implements ITypeConverter<Duration> {
+  /** The most any duration flag accepts. */
+  static final Duration MAX = Duration.ofDays(365);
+
   private static final Pattern WHOLE = Pattern.compile("(?:\\d+(?:ms|s|m|h|d))+");
   private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
-  @Override
-  public Duration convert(String value) {
-    return parse(value);
+  private final Duration max;
+
+  GoDuration() {
+    this(MAX);
   }
 
+  private GoDuration(Duration max) {
+    this.max = max;
+  }
+
+  /** For {@code --drain} and {@code --wait}: how long apply waits for one thing, at most 1h. */
+  static final class UpToAnHour extends GoDuration {
+    UpToAnHour() {
+      super(Duration.ofHours(1));
+    }
+  }
+
+  /** For {@code --settle}: at most 24h. */
+  static final class UpToADay extends GoDuration {
+    UpToADay() {
+      super(Duration.ofDays(1));
+    }
+  }
+
+  @Override
+  public Duration convert(String value) {
+    return parse(value, max);
+  }
+
+  /** Parses a duration of at most {@link #MAX}. */
   static Duration parse(String value) {
+    return parse(value, MAX);
+  }
+
+  private static Duration parse(String value, Duration max) {
     String v = value.strip();
     if (v.equals("0")) {
       return Duration.ZERO;
@@ -44,7 +81,10 @@ final class GoDuration implements ITypeConverter<Duration> {
                 });
       }
     } catch (ArithmeticException | NumberFormatException e) {
-      throw new TypeConversionException("'" + value + "' is too long a duration");
+      total = null; // beyond what a Duration holds: certainly beyond the bound
+    }
+    if (total == null || total.compareTo(max) > 0) {
+      throw new TypeConversionException("'" + value + "' is too long: at most " + format(max));
     }
     return total;
   }

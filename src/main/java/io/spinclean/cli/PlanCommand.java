@@ -63,6 +63,7 @@ final class PlanCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    selection.validate();
     try {
       Plan plan = files.isEmpty() ? planLive() : planFiles();
       int code = plan.anyRefused() ? ExitCode.REFUSED : ExitCode.OK;

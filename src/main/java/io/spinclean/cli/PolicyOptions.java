@@ -30,7 +30,7 @@ final class PolicyOptions {
       converter = GoDuration.class,
       description =
           "Keep versions newer than the keeper until they are this old: a deploy may be"
-              + " in progress (e.g. 10m; default: 0).")
+              + " in progress (e.g. 10m; default: 0; at most 365d).")
   Duration minAge;
 
   @Option(

@@ -53,11 +53,22 @@ final class SelectionOptions {
     return namespaces.isEmpty() ? Scope.of(defaultNamespace) : Scope.of(namespaces);
   }
 
-  /** Rejects empty values, which kubectl would also reject, with a usage error. */
+  /**
+   * Rejects empty values ({@code -n ""}, {@code --application a,,b}) with a usage error: an empty
+   * name selects nothing, and must never be read as "everything". (An empty environment variable is
+   * another matter: it counts as unset, see {@link EnvironmentDefaults}.)
+   */
   void validate() {
-    for (String ns : namespaces) {
-      if (ns.isBlank()) {
-        throw new ParameterException(spec.commandLine(), "-n/--namespace must not be empty");
+    requireNames(namespaces, "-n/--namespace", "a namespace");
+    requireNames(applications, "--application", "an application");
+    requireNames(clusters, "--cluster", "a cluster");
+  }
+
+  private void requireNames(List<String> names, String flag, String what) {
+    for (String name : names) {
+      if (name.isBlank()) {
+        throw new ParameterException(
+            spec.commandLine(), flag + " must not be empty: name " + what + ", or leave it out");
       }
     }
   }

@@ -37,10 +37,12 @@ import picocli.CommandLine.ParameterException;
       "",
       "Every long option can also be set as an environment variable: --namespace as"
           + " SPINCLEAN_NAMESPACE, --keep-previous as SPINCLEAN_KEEP_PREVIOUS, and so on; a flag"
-          + " wins, an empty variable is ignored.",
+          + " always wins (-n also over SPINCLEAN_ALL_NAMESPACES, -A over SPINCLEAN_NAMESPACE),"
+          + " an empty variable is ignored.",
       "",
       "Exit codes: 0 ok; 1 could not run (API, auth, I/O); 2 usage error or unreadable input;"
-          + " 3 a cluster was refused or a deletion skipped; 4 a deletion failed."
+          + " 3 a cluster was refused or a deletion skipped; 4 a deletion failed; 5 deleted, but"
+          + " --wait ended with objects remaining."
     })
 public final class Spinclean implements Runnable {
   final PrintStream out;
@@ -80,19 +82,21 @@ public final class Spinclean implements Runnable {
       Clock clock,
       Map<String, String> env) {
     CommandLine cli = new CommandLine(new Spinclean(out, err, in, clock));
-    cli.setDefaultValueProvider(new EnvironmentDefaults(env));
+    EnvironmentDefaults defaults = new EnvironmentDefaults(env);
+    cli.setDefaultValueProvider(defaults);
     cli.setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true));
     cli.setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true));
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setParameterExceptionHandler(
         (ex, a) -> {
           CommandLine sub = ex.getCommandLine();
+          String message = defaults.explain(ex);
           if (asksForSpinnakerOutput(args, env)) {
             // the stage's outputs say why it failed, as for every other error
-            err.println("spinclean: " + SpinnakerOutput.neutralise(ex.getMessage()));
-            out.print(SpinnakerOutput.error(ex.getMessage(), ExitCode.USAGE));
+            err.println("spinclean: " + SpinnakerOutput.neutralise(message));
+            out.print(SpinnakerOutput.error(message, ExitCode.USAGE));
           } else {
-            err.println("spinclean: " + ex.getMessage());
+            err.println("spinclean: " + message);
           }
           err.println("See '" + sub.getCommandSpec().qualifiedName() + " --help'.");
           return ExitCode.USAGE;

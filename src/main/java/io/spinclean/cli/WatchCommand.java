@@ -75,10 +75,10 @@ final class WatchCommand implements Callable<Integer> {
       names = "--settle",
       paramLabel = "DURATION",
       defaultValue = "5m",
-      converter = GoDuration.class,
+      converter = GoDuration.UpToADay.class,
       description =
           "Act on a cluster only after none of its objects changed for this long"
-              + " (default: ${DEFAULT-VALUE}).")
+              + " (default: ${DEFAULT-VALUE}; at most 1d).")
   Duration settle;
 
   @Option(

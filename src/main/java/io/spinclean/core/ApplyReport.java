@@ -19,4 +19,9 @@ public record ApplyReport(Plan plan, List<DeletionResult> results, List<String> 
   public boolean anyFailed() {
     return results.stream().anyMatch(r -> r.outcome().isFailure());
   }
+
+  /** Whether {@code --wait} ended with deleted objects still present (or unconfirmed). */
+  public boolean anyRemaining() {
+    return !remaining.isEmpty();
+  }
 }

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Map;
 
 /** One in-process run of the command line: exit code and everything printed. */
 record Run(int exitCode, String out, String err) {
@@ -17,6 +18,20 @@ record Run(int exitCode, String out, String err) {
   }
 
   static Run withStdin(String stdin, String... args) {
+    return run(stdin, Clock.fixed(NOW, ZoneOffset.UTC), Map.of(), args);
+  }
+
+  /** With these process environment variables. */
+  static Run withEnv(Map<String, String> env, String... args) {
+    return run("", Clock.fixed(NOW, ZoneOffset.UTC), env, args);
+  }
+
+  /** With this clock, e.g. one that fails as a bug would. */
+  static Run withClock(Clock clock, String... args) {
+    return run("", clock, Map.of(), args);
+  }
+
+  static Run run(String stdin, Clock clock, Map<String, String> env, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code;
@@ -28,7 +43,8 @@ record Run(int exitCode, String out, String err) {
               o,
               e,
               new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-              Clock.fixed(NOW, ZoneOffset.UTC));
+              clock,
+              env);
     }
     return new Run(
         code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));

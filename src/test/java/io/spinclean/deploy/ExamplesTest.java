@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -184,6 +185,75 @@ class ExamplesTest {
       assertThat(used).as(file).isNotEmpty();
       assertThat(declared).as(file).containsAll(used);
     }
+  }
+
+  /**
+   * A Service named e.g. {@code spinclean-metrics} makes Kubernetes give every pod of its namespace
+   * {@code SPINCLEAN_METRICS_PORT=tcp://...}, which spinclean reads as {@code --metrics-port}: no
+   * pod that runs spinclean, in any manifest of deploy/ or examples/, may take those variables.
+   * (The other pod specs there are the user's application: a deploy stage's manifest, a cluster
+   * dump.)
+   */
+  @Test
+  void everyPodSpecShippedTurnsServiceLinksOff() throws IOException {
+    List<String> podSpecs = new ArrayList<>();
+    List<Path> files = new ArrayList<>();
+    for (String dir : List.of("deploy", "examples")) {
+      try (Stream<Path> walk = Files.walk(Path.of(dir))) {
+        walk.filter(f -> f.toString().matches(".*\\.(ya?ml|json)$")).sorted().forEach(files::add);
+      }
+    }
+    for (Path file : files) {
+      for (JsonNode doc : documents(file)) {
+        podSpecs(doc, file.toString(), podSpecs);
+      }
+    }
+
+    assertThat(podSpecs)
+        .as("every pod spec in deploy/ and examples/")
+        .contains(
+            "deploy/controller/deployment.yaml",
+            "examples/spinnaker/run-job-stage.json",
+            "examples/spinnaker/pipeline-fragment.json")
+        .allSatisfy(f -> assertThat(f).doesNotContain("enableServiceLinks"));
+  }
+
+  @Test
+  void theJobCapsItsDeletions() {
+    JsonNode container = containers(read("run-job-stage.json")).get(0);
+    List<String> args = new ArrayList<>();
+    container.path("args").forEach(a -> args.add(a.stringValue()));
+
+    int flag = args.indexOf("--max-deletions");
+    assertThat(flag).as("args %s", args).isPositive();
+    assertThat(Integer.parseInt(args.get(flag + 1))).isPositive();
+  }
+
+  /**
+   * Adds {@code where} for each pod spec that runs spinclean's image, with a note if its service
+   * links are not off.
+   */
+  private static void podSpecs(JsonNode node, String where, List<String> found) {
+    if (node.isObject()
+        && node.path("containers").isArray()
+        && StreamSupport.stream(node.path("containers").spliterator(), false)
+            .anyMatch(c -> c.path("image").asString("").contains("spinclean"))) {
+      found.add(
+          node.path("enableServiceLinks").isBoolean()
+                  && !node.path("enableServiceLinks").asBoolean()
+              ? where
+              : where + " (enableServiceLinks is not false)");
+    }
+    if (node.isContainer()) {
+      node.forEach(child -> podSpecs(child, where, found));
+    }
+  }
+
+  private static List<JsonNode> documents(Path file) throws IOException {
+    if (file.toString().endsWith(".json")) {
+      return List.of(JSON.readTree(Files.readString(file)));
+    }
+    return Kustomize.YAML.readerFor(JsonNode.class).<JsonNode>readValues(file.toFile()).readAll();
   }
 
   private static List<JsonNode> containers(JsonNode stage) {
