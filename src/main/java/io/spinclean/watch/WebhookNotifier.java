@@ -28,6 +28,7 @@ public final class WebhookNotifier implements Reporter {
 
   private final URI url;
   private final Duration firstRetry;
+  private final Duration timeout;
   private final Consumer<String> onError;
   private final HttpClient http;
 
@@ -36,17 +37,23 @@ public final class WebhookNotifier implements Reporter {
    * @param onError told (one sentence) when a summary could not be delivered
    */
   public WebhookNotifier(URI url, Duration firstRetry, Consumer<String> onError) {
+    this(url, firstRetry, TIMEOUT, onError);
+  }
+
+  /** With another timeout than {@link #TIMEOUT} (tests). */
+  WebhookNotifier(URI url, Duration firstRetry, Duration timeout, Consumer<String> onError) {
     this.url = Objects.requireNonNull(url, "url");
     this.firstRetry = Objects.requireNonNull(firstRetry, "firstRetry");
+    this.timeout = Objects.requireNonNull(timeout, "timeout");
     this.onError = Objects.requireNonNull(onError, "onError");
-    this.http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
   }
 
   @Override
   public void report(Decision decision) {
     HttpRequest request =
         HttpRequest.newBuilder(url)
-            .timeout(TIMEOUT)
+            .timeout(timeout)
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(payload(decision)))
             .build();
