@@ -2,6 +2,7 @@ package io.spinclean.watch;
 
 import io.spinclean.core.DeletionResult;
 import io.spinclean.core.VersionPlan;
+import io.spinclean.render.SafeText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -209,7 +210,10 @@ public final class WebhookNotifier implements Reporter {
     }
   }
 
-  /** The JSON body: {@code text} for Slack, then the fields a program reads. */
+  /**
+   * The JSON body: {@code text} for Slack (cluster data in it escaped as Slack requires, so it can
+   * neither mention nor link), then the fields a program reads, as they are.
+   */
   static String payload(Decision d) {
     var key = d.plan().key();
     List<String> versions = new ArrayList<>();
@@ -217,36 +221,36 @@ public final class WebhookNotifier implements Reporter {
       for (DeletionResult r : d.report().get().results()) {
         versions.add(
             "{\"name\":"
-                + LogReporter.quote(r.name())
+                + SafeText.json(r.name())
                 + ",\"outcome\":"
-                + LogReporter.quote(r.outcome().name())
+                + SafeText.json(r.outcome().name())
                 + "}");
       }
     } else {
       for (VersionPlan v : d.plan().deletions()) {
         versions.add(
             "{\"name\":"
-                + LogReporter.quote(v.name())
+                + SafeText.json(v.name())
                 + ",\"reason\":"
-                + LogReporter.quote(v.reason().name())
+                + SafeText.json(v.reason().name())
                 + "}");
       }
     }
     String text = "spinclean: " + key + ": " + d.message();
     return "{\"text\":"
-        + LogReporter.quote(text)
+        + SafeText.json(SafeText.slack(text))
         + ",\"kind\":"
-        + LogReporter.quote(d.kind().name())
+        + SafeText.json(d.kind().name())
         + ",\"namespace\":"
-        + LogReporter.quote(key.namespace())
+        + SafeText.json(key.namespace())
         + ",\"application\":"
-        + LogReporter.quote(key.application())
+        + SafeText.json(key.application())
         + ",\"cluster\":"
-        + LogReporter.quote(key.cluster())
+        + SafeText.json(key.cluster())
         + ",\"verdict\":"
-        + LogReporter.quote(d.plan().verdict().name())
+        + SafeText.json(d.plan().verdict().name())
         + ",\"reason\":"
-        + LogReporter.quote(d.plan().reason().name())
+        + SafeText.json(d.plan().reason().name())
         + ",\"versions\":["
         + String.join(",", versions)
         + "]}";

@@ -246,4 +246,24 @@ class WebhookNotifierTest {
     assertThat(WebhookNotifier.redact(URI.create("https://hooks.slack.com")))
         .isEqualTo("https://hooks.slack.com/…");
   }
+
+  @Test
+  void theSlackTextCannotMentionLinkOrReverse() throws Exception {
+    new WebhookNotifier(endpoint(0, 200), Duration.ofMillis(10), errors::add)
+        .report(
+            Forged.decision(
+                Decision.Kind.WOULD_DELETE, Forged.cleanup(), "dry run: would delete webapp-v002"));
+
+    JsonNode json = JsonMapper.builder().build().readTree(bodies.get(0));
+    // Slack's three escapes (api.slack.com "Formatting text"): no <!channel>, no <@U...>, no
+    // <url|text> link survives; controls and bidi overrides show as escapes.
+    assertThat(json.get("text").asString())
+        .isEqualTo(
+            "spinclean: prod/web\\u202eppa/&lt;!channel&gt; &lt;http://evil.example|details&gt;"
+                + " &amp; &lt;@U123&gt; \\u001b[31mred: dry run: would delete webapp-v002");
+    // The fields for programs carry the values as they are, JSON-escaped.
+    assertThat(json.get("application").asString()).isEqualTo(Forged.APPLICATION);
+    assertThat(json.get("cluster").asString()).isEqualTo(Forged.CLUSTER);
+    assertThat(bodies.get(0)).doesNotContain("\u202e", "\u001b").contains("\\u202e");
+  }
 }
