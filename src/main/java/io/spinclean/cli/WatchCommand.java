@@ -133,7 +133,8 @@ final class WatchCommand implements Callable<Integer> {
       names = "--metrics-bind-address",
       paramLabel = "ADDRESS",
       description =
-          "Serve them on this IP address only, e.g. 127.0.0.1 (default: every interface, IPv4"
+          "Serve /metrics, /healthz and /readyz on this IP address only, e.g. 127.0.0.1"
+              + " (default: every interface, IPv4"
               + " and IPv6, which a pod needs: the kubelet's probes and Prometheus come from"
               + " outside it; deploy/controller/networkpolicy limits who may connect).")
   String metricsBindAddress;
