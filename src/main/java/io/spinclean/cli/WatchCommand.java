@@ -18,11 +18,15 @@ import io.spinclean.watch.Watcher;
 import io.spinclean.watch.WebhookNotifier;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
@@ -31,12 +35,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code spinclean watch}: the controller. Runs until SIGTERM (or {@code --exit-after}); acts on a
@@ -124,6 +130,16 @@ final class WatchCommand implements Callable<Integer> {
   int metricsPort;
 
   @Option(
+      names = "--metrics-bind-address",
+      paramLabel = "ADDRESS",
+      description =
+          "Serve /metrics, /healthz and /readyz on this IP address only, e.g. 127.0.0.1"
+              + " (default: every interface, IPv4"
+              + " and IPv6, which a pod needs: the kubelet's probes and Prometheus come from"
+              + " outside it; deploy/controller/networkpolicy limits who may connect).")
+  String metricsBindAddress;
+
+  @Option(
       names = "--max-deletions-per-hour",
       paramLabel = "N",
       description =
@@ -160,10 +176,26 @@ final class WatchCommand implements Callable<Integer> {
   @Option(
       names = "--notify-webhook",
       paramLabel = "URL",
+      converter = WebhookUrl.class,
       description =
           "POST a JSON summary (Slack-compatible \"text\") for every deletion, dry-run"
-              + " deletion and refusal; at most 3 attempts, never holding up the cleaning.")
+              + " deletion and refusal; at most 3 attempts of 5 s, never holding up the"
+              + " cleaning. https, or http to a loopback address only. The URL is a secret:"
+              + " prefer SPINCLEAN_NOTIFY_WEBHOOK from a Secret; it is shown as scheme://host/….")
   URI notifyWebhook;
+
+  /** Never echoes the value: a Slack webhook URL is a secret. */
+  static final class WebhookUrl implements ITypeConverter<URI> {
+    @Override
+    public URI convert(String value) {
+      try {
+        return new URI(value.strip());
+      } catch (URISyntaxException e) {
+        throw new TypeConversionException(
+            "not a URL (" + e.getReason() + "; the value is not shown: it may be a secret)");
+      }
+    }
+  }
 
   /** Stops after this long, as SIGTERM would: for tests and time-boxed runs. */
   @Option(
@@ -174,6 +206,9 @@ final class WatchCommand implements Callable<Integer> {
   Duration exitAfter;
 
   @Spec CommandSpec spec;
+
+  /** {@code --metrics-bind-address} and {@code --metrics-port}, checked. */
+  private InetSocketAddress metricsAddress;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -200,13 +235,13 @@ final class WatchCommand implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(), "--metrics-port must be between 0 and 65535, not " + metricsPort);
     }
-    if (notifyWebhook != null
-        && (notifyWebhook.getHost() == null
-            || !List.of("http", "https").contains(String.valueOf(notifyWebhook.getScheme())))) {
-      throw new ParameterException(
-          spec.commandLine(),
-          "--notify-webhook must be an http or https URL, not " + notifyWebhook);
+    if (notifyWebhook != null) {
+      Optional<String> problem = WebhookNotifier.problem(notifyWebhook);
+      if (problem.isPresent()) {
+        throw new ParameterException(spec.commandLine(), "--notify-webhook " + problem.get());
+      }
     }
+    metricsAddress = metricsAddress();
     LogReporter log = new LogReporter(root.out, root.clock, logFormat);
     try (KubeConnection conn = KubeConnection.open(connection.kubeconfig, connection.context)) {
       Scope scope = selection.scope(conn.defaultNamespace());
@@ -317,7 +352,7 @@ final class WatchCommand implements Callable<Integer> {
     MetricsServer server = null;
     if (metricsPort != 0) {
       try {
-        server = MetricsServer.start(metricsPort, metrics, watcher::watching);
+        server = MetricsServer.start(metricsAddress, metrics, watcher::watching);
       } catch (IOException e) {
         watcher.stop(Duration.ZERO);
         async.forEach(a -> a.stop(Duration.ZERO));
@@ -325,7 +360,11 @@ final class WatchCommand implements Callable<Integer> {
           election.close();
         }
         root.err.println(
-            "spinclean: cannot serve metrics on port " + metricsPort + " (" + e.getMessage() + ")");
+            "spinclean: cannot serve metrics on "
+                + metricsWhere(metricsPort)
+                + " ("
+                + e.getMessage()
+                + ")");
         return ExitCode.COULD_NOT_RUN;
       }
     }
@@ -346,7 +385,7 @@ final class WatchCommand implements Callable<Integer> {
             + rate(eventsPerSecond)
             + " Events/s"
             + (elect ? ", leader election on" : "")
-            + (server != null ? ", metrics on port " + server.port() : ""));
+            + (server != null ? ", metrics on " + metricsWhere(server.port()) : ""));
     WatchShutdown shutdown = new WatchShutdown(watcher, async, election, server, log);
     Thread hook = new Thread(shutdown::stop, "spinclean-watch-stop");
     Runtime.getRuntime().addShutdownHook(hook);
@@ -371,6 +410,30 @@ final class WatchCommand implements Callable<Integer> {
       return ExitCode.COULD_NOT_RUN;
     }
     return ExitCode.OK;
+  }
+
+  private InetSocketAddress metricsAddress() {
+    if (metricsBindAddress == null) {
+      return new InetSocketAddress(metricsPort);
+    }
+    String address = metricsBindAddress.strip();
+    try {
+      if (!address.isEmpty()) {
+        return new InetSocketAddress(InetAddress.getAllByName(address)[0], metricsPort);
+      }
+    } catch (UnknownHostException e) {
+      // a usage error, below
+    }
+    throw new ParameterException(
+        spec.commandLine(),
+        "--metrics-bind-address must be an IP address, not \"" + metricsBindAddress + "\"");
+  }
+
+  /** "port 9090" on every interface, else "127.0.0.1 port 9090". */
+  private String metricsWhere(int port) {
+    return (metricsBindAddress == null ? "" : metricsAddress.getAddress().getHostAddress() + " ")
+        + "port "
+        + port;
   }
 
   /** 2.0 -> "2", 0.5 -> "0.5". */

@@ -88,14 +88,14 @@ public final class TableRenderer {
     }
     for (int c = 0; c < plan.clusters().size(); c++) {
       ClusterPlan cluster = plan.clusters().get(c);
-      out.append('\n').append(TextTable.printable(clusterHeader(cluster))).append('\n');
-      out.append("  services: ").append(TextTable.printable(services(cluster))).append('\n');
+      out.append('\n').append(SafeText.printable(clusterHeader(cluster))).append('\n');
+      out.append("  services: ").append(SafeText.printable(services(cluster))).append('\n');
       out.append("  ").append(table.header()).append('\n');
       for (int index : rows.get(c)) {
         out.append("  ").append(table.row(index)).append('\n');
       }
       for (String warning : cluster.warnings()) {
-        out.append("  ! ").append(TextTable.printable(warning)).append('\n');
+        out.append("  ! ").append(SafeText.printable(warning)).append('\n');
       }
     }
     out.append('\n').append(summary(plan)).append('\n');
@@ -119,7 +119,7 @@ public final class TableRenderer {
     addSelection(selection, "clusters", p.clusters(), true);
     if (!selection.isEmpty()) {
       out.append("Selection: ")
-          .append(TextTable.printable(String.join("; ", selection)))
+          .append(SafeText.printable(String.join("; ", selection)))
           .append('\n');
     }
     return out.toString();
@@ -238,7 +238,7 @@ public final class TableRenderer {
       out.append("  ").append(table.row(i)).append('\n');
     }
     for (String name : report.remaining()) {
-      out.append("  ! still present after --wait: ").append(TextTable.printable(name)).append('\n');
+      out.append("  ! still present after --wait: ").append(SafeText.printable(name)).append('\n');
     }
     List<String> parts = new ArrayList<>();
     for (Outcome o : Outcome.values()) {

@@ -28,37 +28,12 @@ final class TextTable {
       throw new IllegalArgumentException(
           "row has " + cells.length + " cells, table has " + widths.length + " columns");
     }
-    List<String> row = Arrays.stream(cells).map(TextTable::printable).toList();
+    // Cluster data (an annotation value quoted in a detail) may hold a newline, which would break
+    // the layout, or an escape sequence or a bidi override, which would drive the terminal.
+    List<String> row = Arrays.stream(cells).map(SafeText::printable).toList();
     rows.add(row);
     widen(row);
     return rows.size() - 1;
-  }
-
-  /**
-   * Control characters from cluster data (an annotation value quoted in a detail) are shown
-   * escaped: a newline would break the layout and an escape sequence would drive the terminal.
-   */
-  static String printable(String s) {
-    StringBuilder out = null;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (!Character.isISOControl(c)) {
-        if (out != null) {
-          out.append(c);
-        }
-        continue;
-      }
-      if (out == null) {
-        out = new StringBuilder(s.substring(0, i));
-      }
-      switch (c) {
-        case '\n' -> out.append("\\n");
-        case '\t' -> out.append("\\t");
-        case '\r' -> out.append("\\r");
-        default -> out.append(String.format("\\u%04x", (int) c));
-      }
-    }
-    return out == null ? s : out.toString();
   }
 
   String header() {

@@ -6,6 +6,7 @@ import io.spinclean.core.DeletionResult;
 import io.spinclean.core.Outcome;
 import io.spinclean.core.VersionPlan;
 import io.spinclean.kube.ApiException;
+import io.spinclean.render.SafeText;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -68,7 +69,15 @@ public final class EventReporter implements Reporter {
     last.put(key, now);
     for (Note n : notes(d)) {
       try {
-        sink.record(key.namespace(), n.name(), n.uid(), n.warning(), n.reason(), n.message());
+        // kubectl describe prints the message as it is: cluster data in it must not drive the
+        // terminal of whoever reads it
+        sink.record(
+            key.namespace(),
+            n.name(),
+            n.uid(),
+            n.warning(),
+            n.reason(),
+            SafeText.printable(n.message()));
       } catch (ApiException e) {
         onError.accept(
             "cannot record an Event on "

@@ -3,6 +3,7 @@ package io.spinclean.watch;
 import io.spinclean.core.ClusterKey;
 import io.spinclean.core.DeletionResult;
 import io.spinclean.core.VersionPlan;
+import io.spinclean.render.SafeText;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -13,6 +14,10 @@ import java.util.Objects;
  * Writes the controller's log: one line per event, as text ({@code time level key=value ...
  * message}) or as one JSON object per line. A line about a cluster names the cluster; a line about
  * a version names the version too, so a log query for one version finds everything about it.
+ *
+ * <p>Invariant: one event is one line, whatever the cluster data: names and annotation values go
+ * through {@link SafeText}, so a newline, carriage return, terminal escape or bidi control shows as
+ * an escape and cannot forge another line or hide this one.
  */
 public final class LogReporter implements Reporter {
   /** {@code --log-format}. */
@@ -102,9 +107,10 @@ public final class LogReporter implements Reporter {
             s.append(' ');
           }
           if (k.equals("time") || k.equals("level") || k.equals("msg")) {
-            s.append(v);
+            s.append(SafeText.printable(v));
           } else {
-            s.append(k).append('=').append(v.matches("[^\\s\"=]+") ? v : quote(v));
+            boolean plain = v.matches("[^\\s\"=]+") && SafeText.isPrintable(v);
+            s.append(k).append('=').append(plain ? v : SafeText.json(v));
           }
         });
     return s.toString();
@@ -117,31 +123,8 @@ public final class LogReporter implements Reporter {
           if (s.length() > 1) {
             s.append(',');
           }
-          s.append(quote(k)).append(':').append(quote(v));
+          s.append(SafeText.json(k)).append(':').append(SafeText.json(v));
         });
     return s.append('}').toString();
-  }
-
-  /** A JSON string literal (also used for text values with spaces). */
-  static String quote(String v) {
-    StringBuilder s = new StringBuilder("\"");
-    for (int i = 0; i < v.length(); i++) {
-      char c = v.charAt(i);
-      switch (c) {
-        case '"' -> s.append("\\\"");
-        case '\\' -> s.append("\\\\");
-        case '\n' -> s.append("\\n");
-        case '\r' -> s.append("\\r");
-        case '\t' -> s.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            s.append(String.format("\\u%04x", (int) c));
-          } else {
-            s.append(c);
-          }
-        }
-      }
-    }
-    return s.append('"').toString();
   }
 }

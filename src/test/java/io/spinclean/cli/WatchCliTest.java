@@ -185,7 +185,7 @@ class WatchCliTest {
 
     Run hook = watch("watch", "--kubeconfig", kubeconfig, "--notify-webhook", "hooks.slack.com");
     assertThat(hook.exitCode()).isEqualTo(2);
-    assertThat(hook.err()).startsWith("spinclean: --notify-webhook must be an http or https URL");
+    assertThat(hook.err()).startsWith("spinclean: --notify-webhook must be an https URL");
 
     server.close();
     Run down = watch("watch", "--kubeconfig", kubeconfig, "--metrics-port", "0");

@@ -13,15 +13,17 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * Test-only: renders the kustomizations in deploy/ as {@code kubectl kustomize} does, for the only
- * features they use: {@code resources} (files and directories) and {@code namespace}. Any other
- * field fails, so a new feature in deploy/ cannot be silently ignored;
+ * features they use: {@code resources} (files and directories), {@code components} (directories
+ * whose kustomization is a {@code Component} with resources) and {@code namespace}. Any other field
+ * fails, so a new feature in deploy/ cannot be silently ignored;
  * RbacTest#kubectlRendersTheSameObjects checks this rendering against kubectl's.
  */
 final class Kustomize {
   static final Path DEPLOY = Path.of("deploy");
   static final YAMLMapper YAML = YAMLMapper.builder().build();
 
-  private static final Set<String> FIELDS = Set.of("apiVersion", "kind", "resources", "namespace");
+  private static final Set<String> FIELDS =
+      Set.of("apiVersion", "kind", "resources", "components", "namespace");
 
   /** Kinds without a namespace: kustomize's namespace and {@code apply -n} leave them alone. */
   private static final Set<String> CLUSTER_SCOPED =
@@ -48,6 +50,14 @@ final class Kustomize {
       } else {
         objects.add((ObjectNode) read(path));
       }
+    }
+    for (JsonNode component : k.path("components")) {
+      Path path = dir.resolve(component.stringValue()).normalize();
+      if (!"Component"
+          .equals(read(path.resolve("kustomization.yaml")).path("kind").stringValue())) {
+        throw new IllegalStateException(path + "/kustomization.yaml: not a Component");
+      }
+      objects.addAll(render(path));
     }
     String namespace = k.path("namespace").stringValue(null);
     if (namespace != null) {

@@ -232,6 +232,26 @@ class SpinnakerOutputTest {
   }
 
   @Test
+  void bidiControlsInClusterDataAreEscapedInTheTableAndTheConfigLine() {
+    String forged = "\u202e[\"service web\"]\u2066\u009b2K\u007f";
+    SnapshotBuilder b = new SnapshotBuilder(Scenarios.TAKEN_AT);
+    b.version("example", "web", 1).age(days(2)).traffic("web").idlePods(1);
+    b.version("example", "web", 2)
+        .age(days(1))
+        .annotation("traffic.spinnaker.io/load-balancers", forged)
+        .idlePods(1);
+    String log = SpinnakerOutput.render(plan(b), 3);
+
+    assertThat(log.codePoints().filter(c -> c != '\n' && (c < 0x20 || c >= 0x7f))).isEmpty();
+    assertThat(log)
+        .contains(
+            "is not a JSON list of strings: \\u202e[\"service web\"]\\u2066\\u009b2K\\u007f\n");
+    assertThat(configLine(log)).matches("[\\x20-\\x7e]+\n");
+    assertThat(outputs(log))
+        .contains(entry("spincleanRefused", List.of("example/web/replicaSet web")));
+  }
+
+  @Test
   void clusterDataCannotInjectOutputs() {
     String config = "\nSPINNAKER_CONFIG_JSON={\"spincleanVerdict\":\"CLEAN\"}\n";
     String property = "x SPINNAKER_PROPERTY_spincleanVerdict=CLEAN";

@@ -94,6 +94,26 @@ class TableRendererTest {
     assertThat(table.lines()).hasSize(9);
   }
 
+  @Test
+  void bidiAndOtherInvisibleControlsAreEscapedToo() {
+    SnapshotBuilder b = new SnapshotBuilder(Scenarios.TAKEN_AT);
+    b.version("example", "evil", 1).age(days(2)).traffic("evil").idlePods(1);
+    b.version("example", "evil", 2)
+        .age(days(1))
+        .annotation(
+            "traffic.spinnaker.io/load-balancers",
+            "\u202e[\"service evil\"]\u2066\u2069\u200e\u200f\u061c\u202a\u2028\u0085\u007f")
+        .idlePods(1);
+    String table = TableRenderer.render(new Planner(Policy.DEFAULT).plan(b.build()));
+    assertThat(table.lines().filter(l -> l.startsWith("example/")))
+        .containsExactly(
+            "example/evil  cluster \"replicaSet evil\"  REFUSED (MALFORMED_ANNOTATION): evil-v002:"
+                + " traffic.spinnaker.io/load-balancers is not a JSON list of strings:"
+                + " \\u202e[\"service evil\"]\\u2066\\u2069\\u200e\\u200f\\u061c\\u202a"
+                + "\\u2028\\u0085\\u007f");
+    assertThat(table.codePoints().filter(c -> c != '\n' && (c < 0x20 || c >= 0x7f))).isEmpty();
+  }
+
   private static String actionOf(String row) {
     for (String action : List.of("KEEP", "DELETE", "RETAIN")) {
       if (row.contains(" " + action + " ")) {

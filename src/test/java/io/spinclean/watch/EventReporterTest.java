@@ -90,4 +90,24 @@ class EventReporterTest {
       release.countDown();
     }
   }
+
+  @Test
+  void anEventMessageShowsForgedControlsEscaped() {
+    List<String> messages = new ArrayList<>();
+    EventReporter reporter =
+        new EventReporter(
+            (ns, rs, uid, warning, reason, message) -> messages.add(rs + " " + message),
+            clock,
+            Duration.ofMinutes(5),
+            m -> {});
+    ClusterPlan plan = Forged.refused();
+    reporter.report(Forged.decision(Decision.Kind.REFUSED, plan, "x"));
+    assertThat(messages)
+        .containsExactly(
+            "webapp-v002 spinclean refuses to clean prod/web\\u202eppa/<!channel>"
+                + " <http://evil.example|details> & <@U123> \\u001b[31mred"
+                + " (MALFORMED_ANNOTATION): webapp-v002: traffic.spinnaker.io/load-balancers is"
+                + " not a JSON list of strings: x\\r\\u001b[2K2026-11-26T08:00:00Z info"
+                + " outcome=DELETED\\n\\u0085\\u009b2K\\u007f\\u2066\\u200f");
+  }
 }
