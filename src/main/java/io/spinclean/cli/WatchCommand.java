@@ -8,6 +8,7 @@ import io.spinclean.kube.LeaseElection;
 import io.spinclean.kube.Scope;
 import io.spinclean.watch.AsyncReporter;
 import io.spinclean.watch.EventReporter;
+import io.spinclean.watch.Leadership;
 import io.spinclean.watch.LogReporter;
 import io.spinclean.watch.Metrics;
 import io.spinclean.watch.MetricsServer;
@@ -29,7 +30,6 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -236,7 +236,7 @@ final class WatchCommand implements Callable<Integer> {
     boolean elect =
         leaderElect != null ? leaderElect : System.getenv("KUBERNETES_SERVICE_HOST") != null;
     LeaseElection election = null;
-    BooleanSupplier leader = () -> true;
+    Leadership leadership = Leadership.alone();
     if (elect) {
       String ns = leaseNamespace != null ? leaseNamespace : conn.defaultNamespace();
       String identity = identity();
@@ -263,7 +263,7 @@ final class WatchCommand implements Callable<Integer> {
                   lostLease.countDown();
                 }
               });
-      leader = election::isLeader;
+      leadership = Leadership.of(election);
     } else {
       metrics.leader(true);
     }
@@ -305,8 +305,9 @@ final class WatchCommand implements Callable<Integer> {
               root.clock,
               metrics,
               Reporter.all(reporters),
-              leader,
-              e -> log.error("internal error while evaluating a cluster: " + e));
+              leadership,
+              e -> log.error("internal error while evaluating a cluster: " + e),
+              log::error);
     } catch (ApiException e) {
       async.forEach(a -> a.stop(Duration.ZERO));
       if (election != null) {
