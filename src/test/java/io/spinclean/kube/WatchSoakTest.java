@@ -3,14 +3,9 @@ package io.spinclean.kube;
 import static io.spinclean.kube.WatchControllerTest.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.Interceptor;
-import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import io.spinclean.core.Policy;
 import io.spinclean.watch.Leadership;
 import io.spinclean.watch.Metrics;
@@ -84,21 +79,7 @@ class WatchSoakTest {
   }
 
   KubeConnection faultyConnection() {
-    Config config =
-        new ConfigBuilder(Config.empty())
-            .withMasterUrl(article.server().url())
-            .withNamespace(ArticleServer.NAMESPACE)
-            .withHttp2Disable(true)
-            .withRequestRetryBackoffLimit(KubeConnection.RETRIES)
-            .withRequestRetryBackoffInterval(250)
-            .build();
-    KubernetesClient client =
-        new KubernetesClientBuilder()
-            .withConfig(config)
-            .withHttpClientFactory(new JdkHttpClientFactory())
-            .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("fault", new Fault()))
-            .build();
-    return KubeConnection.of(client, ArticleServer.NAMESPACE);
+    return Intercepted.connect(article.server(), ArticleServer.NAMESPACE, new Fault());
   }
 
   @Test
