@@ -31,8 +31,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IDefaultValueProvider;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
@@ -54,6 +56,11 @@ import picocli.CommandLine.Spec;
     },
     footer = {
       "",
+      "--min-age defaults to "
+          + WatchCommand.DEFAULT_MIN_AGE
+          + " here, not 0: longer than Spinnaker's \"Wait For Manifest Stable\" (30 minutes by"
+          + " default), during which a new version looks exactly like a failed one.",
+      "",
       "Examples:",
       "  spinclean watch -A --dry-run",
       "  spinclean watch -n prod --settle 10m --max-deletions-per-hour 20",
@@ -64,6 +71,15 @@ import picocli.CommandLine.Spec;
 final class WatchCommand implements Callable<Integer> {
   /** Less than Kubernetes' default terminationGracePeriodSeconds (30 s). */
   static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(20);
+
+  /**
+   * watch's --min-age when none is given: a version newer than the keeper may still be in
+   * Spinnaker's "Wait For Manifest Stable", which looks exactly like a failed deploy and gives up
+   * after 30 minutes by default (orca's WaitForManifestStableTask#getTimeout). Its clock starts
+   * after the ReplicaSet was created (deploy and monitor tasks first) and a stage may be paused, so
+   * twice that: a failed version waits an hour longer to be cleaned, a live one is never hit.
+   */
+  static final String DEFAULT_MIN_AGE = "1h";
 
   @ParentCommand Spinclean root;
 
@@ -211,6 +227,9 @@ final class WatchCommand implements Callable<Integer> {
     try (KubeConnection conn = KubeConnection.open(connection.kubeconfig, connection.context)) {
       Scope scope = selection.scope(conn.defaultNamespace());
       Policy policy = policyOptions.toPolicy(Set.copyOf(scope.namespaces()), selection);
+      if (!given("--min-age")) {
+        policy = policy.withMinAge(GoDuration.parse(DEFAULT_MIN_AGE));
+      }
       WatchSettings settings =
           new WatchSettings(
               policy,
@@ -372,6 +391,18 @@ final class WatchCommand implements Callable<Integer> {
       return ExitCode.COULD_NOT_RUN;
     }
     return ExitCode.OK;
+  }
+
+  /** Whether {@code option} was set on the command line or by its environment variable. */
+  private boolean given(String option) {
+    OptionSpec o = spec.findOption(option);
+    IDefaultValueProvider env = spec.defaultValueProvider();
+    try {
+      return spec.commandLine().getParseResult().hasMatchedOption(o)
+          || (env != null && env.defaultValue(o) != null);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot read the default of " + option, e);
+    }
   }
 
   /** 2.0 -> "2", 0.5 -> "0.5". */
