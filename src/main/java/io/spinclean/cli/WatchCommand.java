@@ -8,6 +8,7 @@ import io.spinclean.kube.LeaseElection;
 import io.spinclean.kube.Scope;
 import io.spinclean.watch.AsyncReporter;
 import io.spinclean.watch.EventReporter;
+import io.spinclean.watch.Leadership;
 import io.spinclean.watch.LogReporter;
 import io.spinclean.watch.Metrics;
 import io.spinclean.watch.MetricsServer;
@@ -33,11 +34,12 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IDefaultValueProvider;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
@@ -60,6 +62,11 @@ import picocli.CommandLine.TypeConversionException;
     },
     footer = {
       "",
+      "--min-age defaults to "
+          + WatchCommand.DEFAULT_MIN_AGE
+          + " here, not 0: longer than Spinnaker's \"Wait For Manifest Stable\" (30 minutes by"
+          + " default), during which a new version looks exactly like a failed one.",
+      "",
       "Examples:",
       "  spinclean watch -A --dry-run",
       "  spinclean watch -n prod --settle 10m --max-deletions-per-hour 20",
@@ -70,6 +77,15 @@ import picocli.CommandLine.TypeConversionException;
 final class WatchCommand implements Callable<Integer> {
   /** Less than Kubernetes' default terminationGracePeriodSeconds (30 s). */
   static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(20);
+
+  /**
+   * watch's --min-age when none is given: a version newer than the keeper may still be in
+   * Spinnaker's "Wait For Manifest Stable", which looks exactly like a failed deploy and gives up
+   * after 30 minutes by default (orca's WaitForManifestStableTask#getTimeout). Its clock starts
+   * after the ReplicaSet was created (deploy and monitor tasks first) and a stage may be paused, so
+   * twice that: a failed version waits an hour longer to be cleaned, a live one is never hit.
+   */
+  static final String DEFAULT_MIN_AGE = "1h";
 
   @ParentCommand Spinclean root;
 
@@ -246,6 +262,9 @@ final class WatchCommand implements Callable<Integer> {
     try (KubeConnection conn = KubeConnection.open(connection.kubeconfig, connection.context)) {
       Scope scope = selection.scope(conn.defaultNamespace());
       Policy policy = policyOptions.toPolicy(Set.copyOf(scope.namespaces()), selection);
+      if (!given("--min-age")) {
+        policy = policy.withMinAge(GoDuration.parse(DEFAULT_MIN_AGE));
+      }
       WatchSettings settings =
           new WatchSettings(
               policy,
@@ -271,7 +290,7 @@ final class WatchCommand implements Callable<Integer> {
     boolean elect =
         leaderElect != null ? leaderElect : System.getenv("KUBERNETES_SERVICE_HOST") != null;
     LeaseElection election = null;
-    BooleanSupplier leader = () -> true;
+    Leadership leadership = Leadership.alone();
     if (elect) {
       String ns = leaseNamespace != null ? leaseNamespace : conn.defaultNamespace();
       String identity = identity();
@@ -298,7 +317,7 @@ final class WatchCommand implements Callable<Integer> {
                   lostLease.countDown();
                 }
               });
-      leader = election::isLeader;
+      leadership = Leadership.of(election);
     } else {
       metrics.leader(true);
     }
@@ -340,8 +359,9 @@ final class WatchCommand implements Callable<Integer> {
               root.clock,
               metrics,
               Reporter.all(reporters),
-              leader,
-              e -> log.error("internal error while evaluating a cluster: " + e));
+              leadership,
+              e -> log.error("internal error while evaluating a cluster: " + e),
+              log::error);
     } catch (ApiException e) {
       async.forEach(a -> a.stop(Duration.ZERO));
       if (election != null) {
@@ -434,6 +454,18 @@ final class WatchCommand implements Callable<Integer> {
     return (metricsBindAddress == null ? "" : metricsAddress.getAddress().getHostAddress() + " ")
         + "port "
         + port;
+  }
+
+  /** Whether {@code option} was set on the command line or by its environment variable. */
+  private boolean given(String option) {
+    OptionSpec o = spec.findOption(option);
+    IDefaultValueProvider env = spec.defaultValueProvider();
+    try {
+      return spec.commandLine().getParseResult().hasMatchedOption(o)
+          || (env != null && env.defaultValue(o) != null);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot read the default of " + option, e);
+    }
   }
 
   /** 2.0 -> "2", 0.5 -> "0.5". */

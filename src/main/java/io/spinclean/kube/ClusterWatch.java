@@ -17,11 +17,15 @@ import io.spinclean.core.Snapshot;
 import io.spinclean.core.spinnaker.Annotations;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -52,6 +56,8 @@ public final class ClusterWatch implements AutoCloseable {
   private final Scope scope;
   private final Clock clock;
   private final Consumer<ClusterKey> listener;
+  private final Map<String, List<SharedIndexInformer<?>>> byNamespace = new HashMap<>();
+  private WatchHealth health;
   private final Map<String, ClusterKey> clusterOfUid = new ConcurrentHashMap<>();
   private final List<SharedIndexInformer<ReplicaSet>> replicaSets = new ArrayList<>();
   private final List<SharedIndexInformer<Pod>> pods = new ArrayList<>();
@@ -78,10 +84,15 @@ public final class ClusterWatch implements AutoCloseable {
    * Starts the informers and waits until each has listed its objects once.
    *
    * @param listener told about each cluster an event touches, on an informer thread
+   * @param log told when the informers of a namespace stop watching for long, and are back
    * @throws ApiException a first list failed (e.g. no permission to list or watch)
    */
   public static ClusterWatch start(
-      KubeConnection connection, Scope scope, Clock clock, Consumer<ClusterKey> listener)
+      KubeConnection connection,
+      Scope scope,
+      Clock clock,
+      Consumer<ClusterKey> listener,
+      Consumer<String> log)
       throws ApiException {
     ClusterWatch watch =
         new ClusterWatch(
@@ -89,8 +100,10 @@ public final class ClusterWatch implements AutoCloseable {
             Objects.requireNonNull(scope),
             Objects.requireNonNull(clock),
             Objects.requireNonNull(listener));
+    Objects.requireNonNull(log);
     try {
       watch.inform();
+      watch.health = new WatchHealth(watch.byNamespace, clock, log);
     } catch (ApiException | RuntimeException e) {
       watch.close();
       throw e;
@@ -100,8 +113,7 @@ public final class ClusterWatch implements AutoCloseable {
 
   private void inform() throws ApiException {
     List<String> namespaces = scope.allNamespaces() ? null : scope.namespaces();
-    for (String ns :
-        namespaces == null ? java.util.Collections.<String>singletonList(null) : namespaces) {
+    for (String ns : namespaces == null ? Collections.<String>singletonList(null) : namespaces) {
       replicaSets.add(
           start(
               "replicasets",
@@ -122,6 +134,8 @@ public final class ClusterWatch implements AutoCloseable {
               ns,
               ns == null ? client.services().inAnyNamespace() : client.services().inNamespace(ns),
               handler(this::serviceChanged)));
+      int last = replicaSets.size() - 1;
+      byNamespace.put(ns, List.of(replicaSets.get(last), pods.get(last), services.get(last)));
     }
   }
 
@@ -212,6 +226,23 @@ public final class ClusterWatch implements AutoCloseable {
   /** True while every informer is watching (false from a dropped watch until a new one is open). */
   public boolean watching() {
     return all().stream().allMatch(SharedIndexInformer::isWatching);
+  }
+
+  /**
+   * Since when every informer holding {@code namespace} has been watching without interruption;
+   * empty while one is not (its cache may be stale: no decision may count on it).
+   */
+  public Optional<Instant> watchingSince(String namespace) {
+    return health.watchingSince(namespace);
+  }
+
+  /**
+   * When the informers holding {@code namespace} were back after their last outage (an interruption
+   * of {@link WatchHealth#OUTAGE} or more), or when they started: whatever changed in between may
+   * not have been seen as an event, so every cluster there settles again from it.
+   */
+  public Instant outageEnd(String namespace) {
+    return health.outageEnd(namespace);
   }
 
   private List<SharedIndexInformer<?>> all() {
@@ -306,6 +337,9 @@ public final class ClusterWatch implements AutoCloseable {
   /** Stops every informer (their watches close). */
   @Override
   public void close() {
+    if (health != null) {
+      health.close();
+    }
     for (SharedIndexInformer<?> informer : all()) {
       informer.stop();
     }

@@ -1,6 +1,5 @@
 package io.spinclean.watch;
 
-import io.spinclean.core.Action;
 import io.spinclean.core.ApplyReport;
 import io.spinclean.core.ClusterKey;
 import io.spinclean.core.ClusterPlan;
@@ -13,11 +12,12 @@ import io.spinclean.core.Snapshot;
 import io.spinclean.core.Verdict;
 import io.spinclean.core.VersionPlan;
 import io.spinclean.kube.ApiException;
+import io.spinclean.watch.ClusterState.Signature;
+import io.spinclean.watch.ClusterState.State;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,24 +26,40 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * The controller's decisions, without threads or fabric8: {@link #changed} records that an event
  * touched a cluster, {@link #evaluate} plans one cluster from the informer caches and acts when it
  * is safe. {@link WatchLoop} drives it.
  *
- * <p>Invariants: a cluster is acted on only when no event touched it for {@code settle} AND the
- * same decision (verdict, reason, deletions by uid) came out of {@code confirmations} consecutive
- * settled evaluations; only while {@code leader} says so; in dry-run the actor is never called; a
- * confirmed decision is reported once until the cluster changes; the actor gets the one-cluster
- * plan and the planner that made it, so the executor re-plans exactly that cluster.
+ * <p>Invariants: a cluster is acted on only when no event touched it for {@code settle}, its
+ * namespace's informers have been watching for {@link #RESYNC} and came back from their last outage
+ * at least {@code settle} ago, AND the same decision (verdict, reason, deletions by uid) came out
+ * of {@code confirmations} consecutive such evaluations; only while {@code leadership} leads; in
+ * dry-run the actor is never called; a confirmed decision is reported once until the cluster
+ * changes; the actor gets the one-cluster plan and the planner that made it, so the executor
+ * re-plans exactly that cluster; after a failed action nothing is tried before the backoff ran out.
  */
 public final class Controller {
-  /** A snapshot of one namespace as the informers see it now. */
-  @FunctionalInterface
+  /**
+   * A resumed watch first sends what changed while it was away: an evaluation counts only once the
+   * informers have been watching this long.
+   */
+  static final Duration RESYNC = Duration.ofSeconds(1);
+
+  /** The longest wait after failed actions (a fresh read, the hourly count) before trying again. */
+  static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+
+  /** One namespace as the informers see it now, and whether they can be trusted. */
   public interface Cache {
     Snapshot snapshot(String namespace) throws ApiException;
+
+    /** Since when every informer of {@code namespace} has been watching; empty while one is not. */
+    Optional<Instant> watchingSince(String namespace);
+
+    /** When the informers of {@code namespace} were back after their last outage, or started. */
+    Instant outageEnd(String namespace);
   }
 
   /** Deletes what {@code plan} deletes, re-planning a fresh live snapshot with {@code planner}. */
@@ -52,34 +68,41 @@ public final class Controller {
     ApplyReport execute(Plan plan, Planner planner) throws ApiException;
   }
 
-  private static final Duration HOUR = Duration.ofHours(1);
-
   private final WatchSettings settings;
   private final Cache cache;
   private final Actor actor;
-  private final BooleanSupplier leader;
+  private final Leadership leadership;
+  private final HourlyCap hourly;
   private final Clock clock;
   private final Metrics metrics;
   private final Reporter reporter;
+  private final Consumer<String> warn;
   private final Map<ClusterKey, Instant> lastChange = new ConcurrentHashMap<>();
   private final Map<ClusterKey, State> states = new HashMap<>();
-  private final Deque<Instant> recentDeletions = new ArrayDeque<>();
+  private Duration backoff = Duration.ZERO;
+  private Instant retryAt = Instant.MIN;
 
+  /**
+   * @param warn told about an action that could not be carried out (a failed fresh read)
+   */
   public Controller(
       WatchSettings settings,
       Cache cache,
       Actor actor,
-      BooleanSupplier leader,
+      Leadership leadership,
       Clock clock,
       Metrics metrics,
-      Reporter reporter) {
+      Reporter reporter,
+      Consumer<String> warn) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.cache = Objects.requireNonNull(cache, "cache");
     this.actor = Objects.requireNonNull(actor, "actor");
-    this.leader = Objects.requireNonNull(leader, "leader");
+    this.leadership = Objects.requireNonNull(leadership, "leadership");
+    this.hourly = new HourlyCap(settings.maxDeletionsPerHour(), leadership);
     this.clock = Objects.requireNonNull(clock, "clock");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.reporter = Objects.requireNonNull(reporter, "reporter");
+    this.warn = Objects.requireNonNull(warn, "warn");
   }
 
   /** An event touched {@code key}: its settle period starts again. Any thread. */
@@ -147,6 +170,12 @@ public final class Controller {
       state.signature = signature;
       return;
     }
+    if (!trusted(key.namespace(), now)) {
+      // Not a change of the cluster: what was reported stays reported.
+      state.confirm(null);
+      state.signature = signature;
+      return;
+    }
     state.confirm(signature);
     if (!signature.needsAction()) {
       state.reported = null;
@@ -155,10 +184,22 @@ public final class Controller {
     if (state.confirmations < settings.confirmations() || signature.equals(state.reported)) {
       return;
     }
-    if (!leader.getAsBoolean()) {
+    if (!leadership.leads()) {
       return; // a stand-by keeps its state and acts once it leads
     }
     decide(plan, planner, cluster, state, signature, now);
+  }
+
+  /**
+   * Whether the caches of {@code namespace} show what is there: every informer watching, for {@link
+   * #RESYNC} at least, and not within {@code settle} of the end of an outage (an event missed then
+   * would have restarted some cluster's settle period).
+   */
+  private boolean trusted(String namespace, Instant now) {
+    Optional<Instant> since = cache.watchingSince(namespace);
+    return since.isPresent()
+        && Duration.between(since.get(), now).compareTo(RESYNC) >= 0
+        && Duration.between(cache.outageEnd(namespace), now).compareTo(settings.settle()) >= 0;
   }
 
   private void decide(
@@ -190,7 +231,17 @@ public final class Controller {
               "dry run: would delete " + String.join(", ", names)));
       return;
     }
-    if (overHourlyCap(names.size(), now)) {
+    if (now.isBefore(retryAt)) {
+      return; // backing off after a failed action; the next tick tries again
+    }
+    boolean capped;
+    try {
+      capped = hourly.exceeded(names.size(), now);
+    } catch (ApiException e) {
+      failed(cluster, "cannot read the deletions of the last hour", e, now);
+      return;
+    }
+    if (capped) {
       if (!signature.equals(state.capped)) {
         state.capped = signature;
         metrics.refused("max_deletions_per_hour");
@@ -212,18 +263,31 @@ public final class Controller {
     try {
       report = actor.execute(plan, planner);
     } catch (ApiException e) {
-      metrics.apiError();
-      state.reported = null; // nothing was written: try again on the next tick
+      state.reported = null; // nothing was written: try again once the backoff ran out
+      failed(cluster, "nothing deleted", e, now);
       return;
     }
-    int deleted = 0;
+    backoff = Duration.ZERO;
+    List<Instant> deletedAt = new ArrayList<>();
     for (DeletionResult r : report.results()) {
       if (r.outcome() == Outcome.DELETED) {
-        deleted++;
-        recentDeletions.addLast(clock.instant());
+        deletedAt.add(clock.instant());
       } else if (r.outcome() == Outcome.FAILED) {
         metrics.apiError();
       }
+    }
+    int deleted = deletedAt.size();
+    try {
+      hourly.record(deletedAt, clock.instant());
+    } catch (ApiException e) {
+      metrics.apiError();
+      warn.accept(
+          "deleted "
+              + deleted
+              + " in "
+              + cluster.key()
+              + " but could not record them for --max-deletions-per-hour: "
+              + e.getMessage());
     }
     metrics.deleted(deleted);
     reporter.report(
@@ -239,14 +303,24 @@ public final class Controller {
                 + String.join(", ", names)));
   }
 
-  private boolean overHourlyCap(int planned, Instant now) {
-    if (settings.maxDeletionsPerHour().isEmpty()) {
-      return false;
+  /** An action failed before writing: logged, counted, and not tried again before a backoff. */
+  private void failed(ClusterPlan cluster, String what, ApiException e, Instant now) {
+    metrics.apiError();
+    backoff = backoff.isZero() ? settings.tick() : backoff.multipliedBy(2);
+    if (backoff.compareTo(MAX_BACKOFF) > 0) {
+      backoff = MAX_BACKOFF;
     }
-    while (!recentDeletions.isEmpty() && !recentDeletions.peekFirst().isAfter(now.minus(HOUR))) {
-      recentDeletions.removeFirst();
-    }
-    return recentDeletions.size() + planned > settings.maxDeletionsPerHour().getAsInt();
+    retryAt = now.plus(backoff);
+    warn.accept(
+        "cannot act on "
+            + cluster.key()
+            + " ("
+            + what
+            + "): "
+            + e.getMessage()
+            + "; next attempt in "
+            + backoff.toMillis()
+            + " ms at the earliest");
   }
 
   private void updateGauges() {
@@ -257,48 +331,5 @@ public final class Controller {
       }
     }
     metrics.clusters(states.size(), multiple);
-  }
-
-  /** What must stay the same across confirmations. */
-  private record Signature(Verdict verdict, String reason, Set<String> deletions) {
-    static Signature of(ClusterPlan c) {
-      Set<String> uids = new TreeSet<>();
-      for (VersionPlan v : c.versions()) {
-        if (v.action() == Action.DELETE) {
-          uids.add(v.uid());
-        }
-      }
-      return new Signature(c.verdict(), c.reason().name(), uids);
-    }
-
-    boolean needsAction() {
-      return verdict == Verdict.CLEANUP || verdict == Verdict.REFUSED;
-    }
-  }
-
-  private static final class State {
-    ClusterPlan plan;
-    Signature signature;
-    int confirmations;
-    Signature reported;
-    Signature capped;
-
-    /**
-     * @param s the settled evaluation's decision, or null when not settled
-     */
-    void confirm(Signature s) {
-      if (s == null) {
-        confirmations = 0;
-      } else if (s.equals(signature) && confirmations > 0) {
-        confirmations++;
-      } else {
-        signature = s;
-        confirmations = 1;
-      }
-    }
-
-    boolean pending() {
-      return signature == null || (signature.needsAction() && !signature.equals(reported));
-    }
   }
 }

@@ -1,6 +1,8 @@
 package io.spinclean.watch;
 
+import io.spinclean.core.ApplyReport;
 import io.spinclean.core.ClusterKey;
+import io.spinclean.core.Snapshot;
 import io.spinclean.kube.ApiException;
 import io.spinclean.kube.ApplyOptions;
 import io.spinclean.kube.ClusterWatch;
@@ -9,6 +11,7 @@ import io.spinclean.kube.KubeConnection;
 import io.spinclean.kube.Scope;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -36,8 +39,10 @@ public final class Watcher implements AutoCloseable {
   /**
    * Starts the informers (waiting for their first list) and the worker.
    *
-   * @param leader whether this instance may act now (always true without leader election)
+   * @param leadership whether this instance may act now ({@link Leadership#alone()} without leader
+   *     election), asked again right before each delete
    * @param onError told about an unexpected exception in an evaluation (a bug)
+   * @param warn told about what could not be done (a failed fresh read, informers not watching)
    * @throws ApiException the informers could not list or watch
    */
   public static Watcher start(
@@ -47,36 +52,77 @@ public final class Watcher implements AutoCloseable {
       Clock clock,
       Metrics metrics,
       Reporter reporter,
-      BooleanSupplier leader,
-      Consumer<RuntimeException> onError)
+      Leadership leadership,
+      Consumer<RuntimeException> onError,
+      Consumer<String> warn)
       throws ApiException {
     Objects.requireNonNull(connection, "connection");
     ClusterWatch[] informers = new ClusterWatch[1];
     RateLimiter limiter = new RateLimiter(settings.actionsPerSecond());
     // Set first thing on stop: the batch in flight writes nothing more and reports the rest.
     AtomicBoolean stopping = new AtomicBoolean();
+    Controller.Cache cache =
+        new Controller.Cache() {
+          @Override
+          public Snapshot snapshot(String namespace) throws ApiException {
+            return informers[0].snapshot(namespace);
+          }
+
+          @Override
+          public Optional<Instant> watchingSince(String namespace) {
+            return informers[0].watchingSince(namespace);
+          }
+
+          @Override
+          public Instant outageEnd(String namespace) {
+            return informers[0].outageEnd(namespace);
+          }
+        };
     Controller controller =
         new Controller(
             settings,
-            namespace -> informers[0].snapshot(namespace),
+            cache,
             (plan, planner) -> {
               acquire(limiter);
               String ns = plan.clusters().get(0).key().namespace();
-              return Executor.create(
-                      connection,
-                      connection.source(Scope.of(ns), clock),
-                      planner,
-                      ApplyOptions.DEFAULT,
-                      stopping::get)
-                  .execute(plan);
+              AtomicBoolean lost = new AtomicBoolean();
+              // Asked before the fresh read and right before each delete: a stop, or a Lease that
+              // this instance no longer holds, ends the batch (the rest NOT_ATTEMPTED).
+              BooleanSupplier halt =
+                  () -> {
+                    if (stopping.get()) {
+                      return true;
+                    }
+                    if (!leadership.confirmed()) {
+                      lost.set(true);
+                      return true;
+                    }
+                    return false;
+                  };
+              ApplyReport report =
+                  Executor.create(
+                          connection,
+                          connection.source(Scope.of(ns), clock),
+                          planner,
+                          ApplyOptions.DEFAULT,
+                          halt)
+                      .execute(plan);
+              if (lost.get()) {
+                warn.accept(
+                    "no longer leading: the rest of the deletions in "
+                        + plan.clusters().get(0).key()
+                        + " were not attempted");
+              }
+              return report;
             },
-            leader,
+            leadership,
             clock,
             metrics,
-            reporter);
+            reporter,
+            warn);
     WatchLoop loop = new WatchLoop(controller, onError);
     try {
-      informers[0] = ClusterWatch.start(connection, scope, clock, loop::changed);
+      informers[0] = ClusterWatch.start(connection, scope, clock, loop::changed, warn);
     } catch (ApiException | RuntimeException e) {
       loop.stop(Duration.ZERO);
       throw e;

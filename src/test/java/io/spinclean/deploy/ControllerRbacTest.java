@@ -169,6 +169,38 @@ class ControllerRbacTest {
                 .collect(Collectors.toSet()));
   }
 
+  /**
+   * The Lease Role names its Lease: get and patch (renewals, the hourly count) only on it. A create
+   * names no object in its URL, so RBAC cannot restrict it by name: it stays, in the controller's
+   * namespace only.
+   */
+  @Test
+  void theLeaseRoleReachesOnlyItsOwnLease() throws Exception {
+    List<ObjectNode> objects = Kustomize.render(CONTROLLER);
+    Pod pod = Pod.of(objects);
+    Rbac rbac = new Rbac(objects, pod.namespace(), pod.serviceAccount());
+    String lease = pod.flag("--lease-name", "spinclean");
+    for (String verb : List.of("get", "patch")) {
+      assertThat(rbac.names(new Permission(verb, "coordination.k8s.io", "leases")))
+          .as(verb)
+          .containsExactly(Set.of(lease));
+    }
+    assertThat(rbac.names(new Permission("create", "coordination.k8s.io", "leases")))
+        .containsExactly(Set.of());
+
+    // Another Lease in the same namespace (someone else's leader election) is out of reach.
+    List<String> args = new ArrayList<>(pod.args());
+    args.add("--lease-name=someone-elses");
+    Run run = run(rbac, new Pod(pod.namespace(), pod.serviceAccount(), args), false);
+
+    assertThat(run.denied())
+        .extracting(c -> c.access().toString())
+        .contains("get coordination.k8s.io/leases in " + pod.namespace())
+        .allMatch(a -> a.contains("coordination.k8s.io/leases"));
+    assertThat(run.used()).doesNotContain(new Permission("delete", "apps", "replicasets"));
+    assertThat(run.replicaSets()).containsAll(DELETED);
+  }
+
   /** The proxy authorizes a watch as verb watch: without it the controller stops at once. */
   @Test
   void withoutWatchTheControllerStopsAtOnceAndDeletesNothing() throws Exception {

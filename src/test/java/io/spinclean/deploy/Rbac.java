@@ -14,12 +14,17 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Test-only: Kubernetes RBAC for one ServiceAccount, as the API server's authorizer evaluates it,
- * for the rule shapes deploy/ may use (exact verbs, API groups and resources; no wildcards,
- * resourceNames or nonResourceURLs: those fail, since least privilege does not need them).
+ * for the rule shapes deploy/ may use (exact verbs, API groups and resources, and resourceNames; no
+ * wildcards or nonResourceURLs: those fail, since least privilege does not need them). A rule with
+ * resourceNames matches only a request for one of those names: never a list, watch or create, whose
+ * URL names no object (Kubernetes RBAC docs, "Referring to resources").
  */
 final class Rbac {
-  /** What the authorizer sees of a request; {@code namespace} is null for cluster scope. */
-  record Access(String verb, String group, String resource, String namespace) {
+  /**
+   * What the authorizer sees of a request; {@code namespace} is null for cluster scope, {@code
+   * name} for a request that names no object.
+   */
+  record Access(String verb, String group, String resource, String namespace, String name) {
     /** The permission it needs, whatever the namespace. */
     Permission permission() {
       return new Permission(verb, group, resource);
@@ -52,6 +57,7 @@ final class Rbac {
       }
       String resource = parts.get(0);
       boolean named = parts.size() >= 2;
+      String name = named ? parts.get(1) : null;
       if (parts.size() > 2) {
         resource += "/" + parts.get(2); // a subresource
       }
@@ -66,7 +72,7 @@ final class Rbac {
             case "DELETE" -> named ? "delete" : "deletecollection";
             default -> throw new IllegalArgumentException("unknown method " + method);
           };
-      return new Access(verb, group, resource, namespace);
+      return new Access(verb, group, resource, namespace, name);
     }
 
     @Override
@@ -88,8 +94,11 @@ final class Rbac {
     }
   }
 
-  /** Permissions granted in one namespace, or everywhere ({@code namespace} null). */
-  private record Grant(Permission permission, String namespace) {}
+  /**
+   * Permissions granted in one namespace, or everywhere ({@code namespace} null), on the objects
+   * named {@code names} only, or on all ({@code names} empty).
+   */
+  private record Grant(Permission permission, String namespace, Set<String> names) {}
 
   private final List<Grant> grants = new ArrayList<>();
 
@@ -149,6 +158,9 @@ final class Rbac {
   private void addRules(JsonNode role, String namespace) {
     for (JsonNode rule : role.path("rules")) {
       Set<String> fields = new TreeSet<>(rule.propertyNames());
+      Set<String> names = new TreeSet<>();
+      rule.path("resourceNames").forEach(n -> names.add(n.stringValue()));
+      fields.remove("resourceNames");
       if (!fields.equals(Set.of("apiGroups", "resources", "verbs"))) {
         throw new IllegalStateException(
             key(role)
@@ -167,7 +179,8 @@ final class Rbac {
             grants.add(
                 new Grant(
                     new Permission(verb.stringValue(), group.stringValue(), resource.stringValue()),
-                    namespace));
+                    namespace,
+                    Set.copyOf(names)));
           }
         }
       }
@@ -180,7 +193,13 @@ final class Rbac {
         .anyMatch(
             g ->
                 g.permission().equals(access.permission())
-                    && (g.namespace() == null || g.namespace().equals(access.namespace())));
+                    && (g.namespace() == null || g.namespace().equals(access.namespace()))
+                    && (g.names().isEmpty() || g.names().contains(access.name())));
+  }
+
+  /** The names a permission is restricted to, by rule (empty: a rule without resourceNames). */
+  List<Set<String>> names(Permission p) {
+    return grants.stream().filter(g -> g.permission().equals(p)).map(Grant::names).toList();
   }
 
   /** Every permission granted, in any namespace. */

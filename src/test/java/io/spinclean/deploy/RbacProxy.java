@@ -146,7 +146,8 @@ final class RbacProxy implements AutoCloseable {
       } catch (IllegalArgumentException notAResource) {
         // Discovery and other non-resource URLs: spinclean should not need them; say so loudly.
         calls.add(
-            new Call(new Rbac.Access(method, "", uri.getPath(), null), false, 403, requestLine));
+            new Call(
+                new Rbac.Access(method, "", uri.getPath(), null, null), false, 403, requestLine));
         forbid(client.getOutputStream(), method + " " + uri.getPath());
         return;
       }

@@ -23,7 +23,8 @@ class ClusterWatchTest {
   @Test
   void aNamespaceIsMappedOncePerChangeAndEveryChangeIsSeen() throws Exception {
     try (ClusterWatch watch =
-        ClusterWatch.start(article.admin(), Scope.of("example"), Clock.systemUTC(), key -> {})) {
+        ClusterWatch.start(
+            article.admin(), Scope.of("example"), Clock.systemUTC(), key -> {}, message -> {})) {
       await("the article's 7 ReplicaSets listed", () -> snapshot(watch).replicaSets().size() == 7);
       Snapshot first = snapshot(watch);
       Snapshot again = snapshot(watch);
@@ -60,7 +61,8 @@ class ClusterWatchTest {
   void informersListInPagesThenWatch() throws Exception {
     List<String> gets = new ArrayList<>();
     try (ClusterWatch watch =
-        ClusterWatch.start(article.admin(), Scope.of("example"), Clock.systemUTC(), key -> {})) {
+        ClusterWatch.start(
+            article.admin(), Scope.of("example"), Clock.systemUTC(), key -> {}, message -> {})) {
       assertThat(watch.watching()).isTrue();
       for (RecordedRequest r; (r = article.mock().takeRequest(1, TimeUnit.SECONDS)) != null; ) {
         if (r.getMethod().equals("GET")) {

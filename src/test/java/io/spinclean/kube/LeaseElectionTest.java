@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.spinclean.core.Policy;
 import io.spinclean.watch.Decision;
+import io.spinclean.watch.Leadership;
 import io.spinclean.watch.Metrics;
 import io.spinclean.watch.WatchSettings;
 import io.spinclean.watch.Watcher;
@@ -52,10 +53,11 @@ class LeaseElectionTest {
               clock,
               metrics,
               decisions::add,
-              election::isLeader,
+              Leadership.of(election),
               e -> {
                 throw e;
-              });
+              },
+              message -> {});
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.spinclean.core.Plan;
 import io.spinclean.core.Planner;
 import io.spinclean.core.Policy;
 import io.spinclean.watch.Decision;
+import io.spinclean.watch.Leadership;
 import io.spinclean.watch.Metrics;
 import io.spinclean.watch.WatchSettings;
 import io.spinclean.watch.Watcher;
@@ -73,10 +74,11 @@ class WatchControllerTest {
         clock,
         new Metrics(),
         d -> seen.add(new Seen(clock.instant(), d)),
-        leader,
+        Leadership.inMemory(leader),
         e -> {
           throw e;
-        });
+        },
+        message -> {});
   }
 
   Set<String> replicaSets() {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.Event;
 import io.spinclean.core.Policy;
 import io.spinclean.watch.EventReporter;
+import io.spinclean.watch.Leadership;
 import io.spinclean.watch.Metrics;
 import io.spinclean.watch.WatchSettings;
 import io.spinclean.watch.Watcher;
@@ -53,10 +54,11 @@ class WatchEventsTest {
             clock,
             new Metrics(),
             new EventReporter(recorder::record, clock, Duration.ofMillis(300), errors::add),
-            () -> true,
+            Leadership.alone(),
             e -> {
               throw e;
-            })) {
+            },
+            message -> {})) {
       assertThat(w.watching()).isTrue();
       await("four Events", () -> events().size() >= 4);
     }

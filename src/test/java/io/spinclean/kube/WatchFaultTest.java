@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.spinclean.core.Policy;
+import io.spinclean.watch.Leadership;
 import io.spinclean.watch.Metrics;
 import io.spinclean.watch.WatchSettings;
 import io.spinclean.watch.Watcher;
@@ -77,10 +78,11 @@ class WatchFaultTest {
         clock,
         metrics,
         d -> {},
-        () -> true,
+        Leadership.alone(),
         e -> {
           throw e;
-        });
+        },
+        message -> {});
   }
 
   boolean exists(String name) {

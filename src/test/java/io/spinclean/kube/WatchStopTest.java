@@ -9,6 +9,7 @@ import io.spinclean.core.DeletionResult;
 import io.spinclean.core.Outcome;
 import io.spinclean.core.Policy;
 import io.spinclean.watch.Decision;
+import io.spinclean.watch.Leadership;
 import io.spinclean.watch.Metrics;
 import io.spinclean.watch.WatchSettings;
 import io.spinclean.watch.Watcher;
@@ -62,10 +63,11 @@ class WatchStopTest {
               clock,
               new Metrics(),
               seen::add,
-              () -> true,
+              Leadership.alone(),
               e -> {
                 throw e;
-              });
+              },
+              message -> {});
       awaitDelete("workers-v005");
       finished = w.stop(Duration.ofSeconds(10));
     }

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -32,7 +33,45 @@ class ControllerTest {
   final List<Decision> decisions = new ArrayList<>();
   final Metrics metrics = new Metrics();
   final AtomicBoolean leader = new AtomicBoolean(true);
+  final List<String> warnings = new ArrayList<>();
   Snapshot world = failedDeploy();
+
+  /** Whether the informers watch (empty: not now), and when they came back from an outage. */
+  Optional<Instant> watchingSince = Optional.of(T0.minus(Duration.ofHours(1)));
+
+  Instant outageEnd = T0.minus(Duration.ofHours(1));
+
+  /** The informer caches as the test sets them. */
+  final class Cache implements Controller.Cache {
+    private final Read read;
+
+    interface Read {
+      Snapshot snapshot() throws ApiException;
+    }
+
+    Cache(Read read) {
+      this.read = read;
+    }
+
+    @Override
+    public Snapshot snapshot(String namespace) throws ApiException {
+      return read.snapshot();
+    }
+
+    @Override
+    public Optional<Instant> watchingSince(String namespace) {
+      return watchingSince;
+    }
+
+    @Override
+    public Instant outageEnd(String namespace) {
+      return outageEnd;
+    }
+  }
+
+  Cache cache() {
+    return new Cache(() -> world);
+  }
 
   Snapshot failedDeploy() {
     return new Worlds()
@@ -45,7 +84,7 @@ class ControllerTest {
     WatchSettings settings = new WatchSettings(Policy.DEFAULT, SETTLE, 2, dryRun, perHour, TICK);
     return new Controller(
         settings,
-        ns -> world,
+        cache(),
         (plan, planner) -> {
           executed.add(plan);
           return new ApplyReport(
@@ -63,10 +102,11 @@ class ControllerTest {
                   .toList(),
               List.of());
         },
-        leader::get,
+        Leadership.inMemory(leader::get),
         clock,
         metrics,
-        decisions::add);
+        decisions::add,
+        warnings::add);
   }
 
   Controller controller() {
@@ -259,7 +299,7 @@ class ControllerTest {
     Controller c =
         new Controller(
             settings,
-            ns -> world,
+            cache(),
             (plan, planner) -> {
               if (down[0]) {
                 throw new ApiException("cannot list replicasets in namespace prod: 503");
@@ -267,10 +307,11 @@ class ControllerTest {
               executed.add(plan);
               return new ApplyReport(plan, List.of(), List.of());
             },
-            leader::get,
+            Leadership.inMemory(leader::get),
             clock,
             metrics,
-            decisions::add);
+            decisions::add,
+            warnings::add);
     c.changed(WEBAPP);
     clock.advance(SETTLE);
     c.evaluate(WEBAPP); // the fresh read fails: nothing was written
@@ -288,20 +329,97 @@ class ControllerTest {
     Controller c =
         new Controller(
             new WatchSettings(Policy.DEFAULT, SETTLE, 2, false, OptionalInt.empty(), TICK),
-            ns -> {
-              throw new ApiException("ReplicaSet prod/x cannot be read: spec.replicas is negative");
-            },
+            new Cache(
+                () -> {
+                  throw new ApiException(
+                      "ReplicaSet prod/x cannot be read: spec.replicas is negative");
+                }),
             (plan, planner) -> {
               throw new AssertionError("must not act");
             },
-            leader::get,
+            Leadership.inMemory(leader::get),
             clock,
             metrics,
-            decisions::add);
+            decisions::add,
+            warnings::add);
     c.changed(WEBAPP);
     clock.advance(SETTLE.multipliedBy(2));
     c.evaluate(WEBAPP);
     assertThat(metrics.apiErrors()).isEqualTo(1);
     assertThat(metrics.render()).contains("spinclean_plans_total 0\n");
+  }
+
+  @Test
+  void nothingIsConfirmedWhileTheInformersAreNotWatchingNorRightAfter() {
+    Controller c = controller();
+    c.changed(WEBAPP);
+    clock.advance(SETTLE);
+    watchingSince = Optional.empty(); // a watch dropped: the cache is frozen
+    for (int i = 0; i < 10; i++) {
+      c.evaluate(WEBAPP);
+      clock.advance(TICK);
+    }
+    assertThat(executed).isEmpty();
+
+    watchingSince = Optional.of(clock.instant()); // back: what it missed arrives first
+    c.evaluate(WEBAPP);
+    clock.advance(Controller.RESYNC.dividedBy(2));
+    c.evaluate(WEBAPP);
+    assertThat(executed).isEmpty();
+    clock.advance(TICK);
+    c.evaluate(WEBAPP); // confirmation 1
+    clock.advance(TICK);
+    c.evaluate(WEBAPP);
+    assertThat(executed).hasSize(1);
+  }
+
+  @Test
+  void anOutageRestartsTheSettlePeriodOfEveryCluster() {
+    Controller c = controller();
+    c.changed(WEBAPP);
+    clock.advance(SETTLE.multipliedBy(3));
+    outageEnd = clock.instant().minus(Duration.ofSeconds(1));
+    for (int i = 0; i < 8; i++) {
+      c.evaluate(WEBAPP);
+      clock.advance(TICK);
+    }
+    assertThat(executed).isEmpty(); // 4 minutes after the outage: not settled yet
+    clock.advance(Duration.between(clock.instant(), outageEnd.plus(SETTLE)));
+    c.evaluate(WEBAPP); // settled since the outage: confirmation 1
+    clock.advance(TICK);
+    c.evaluate(WEBAPP);
+    assertThat(executed).hasSize(1);
+  }
+
+  @Test
+  void aFailedFreshReadIsLoggedAndBackedOff() {
+    int[] attempts = {0};
+    Controller c =
+        new Controller(
+            new WatchSettings(Policy.DEFAULT, SETTLE, 1, false, OptionalInt.empty(), TICK),
+            cache(),
+            (plan, planner) -> {
+              attempts[0]++;
+              throw new ApiException("cannot list replicasets in namespace prod: 503");
+            },
+            Leadership.inMemory(leader::get),
+            clock,
+            metrics,
+            decisions::add,
+            warnings::add);
+    c.changed(WEBAPP);
+    clock.advance(SETTLE);
+    for (int i = 0; i < 8; i++) { // 4 minutes: tries after 0, 1, 3 and 7 ticks
+      c.evaluate(WEBAPP);
+      clock.advance(TICK);
+    }
+    assertThat(attempts[0]).isEqualTo(4);
+    assertThat(warnings)
+        .hasSize(4)
+        .first()
+        .isEqualTo(
+            "cannot act on prod/webapp/replicaSet webapp (nothing deleted): cannot list"
+                + " replicasets in namespace prod: 503; next attempt in 30000 ms at the earliest");
+    assertThat(decisions).isEmpty();
   }
 }
