@@ -1,0 +1,119 @@
+package io.spinclean.kube;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The part of Kubernetes' ReplicaSet controller that a client can trip over: shortly after a
+ * ReplicaSet's {@code metadata.generation} moves past its {@code status.observedGeneration} (a
+ * create, or a change to its spec such as {@code --drain}'s template patch), the controller writes
+ * {@code status.observedGeneration}, which gives the object a new resourceVersion and the watches a
+ * MODIFIED event. A delete that still carries the resourceVersion of the spec change then fails its
+ * precondition (409), as on a real cluster (issue 10, item 5).
+ *
+ * <p>The write is a JSON Patch of the status subresource that first tests the uid and the
+ * generation, so it never lands on a replaced object or on a newer spec (whose change schedules a
+ * write of its own). Pods are not managed: no scaling, no other status fields.
+ */
+final class ReplicaSetController {
+  /** How long after a spec change the controller writes; real ones take a few milliseconds. */
+  static final Duration DELAY = Duration.ofMillis(25);
+
+  private final EmbeddedStore store;
+  private final AtomicInteger pending = new AtomicInteger();
+  private final ScheduledExecutorService executor =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "embedded-replicaset-controller");
+            t.setDaemon(true);
+            return t;
+          });
+
+  ReplicaSetController(EmbeddedStore store) {
+    this.store = store;
+  }
+
+  /** Called for every object stored: schedules the status write a ReplicaSet is owed. */
+  void stored(String json) {
+    if (!json.contains("\"ReplicaSet\"")) {
+      return;
+    }
+    JsonNode rs = EmbeddedStore.parse(json);
+    JsonNode meta = rs.path("metadata");
+    long generation = meta.path("generation").asLong(0);
+    if (!"ReplicaSet".equals(rs.path("kind").asString(""))
+        || meta.has("deletionTimestamp")
+        || generation <= 0
+        || rs.path("status").path("observedGeneration").asLong(0) >= generation) {
+      return;
+    }
+    String path =
+        "/apis/apps/v1/namespaces/"
+            + meta.path("namespace").asString("")
+            + "/replicasets/"
+            + meta.path("name").asString("")
+            + "/status";
+    String patch = observe(meta.path("uid").asString(""), generation);
+    pending.incrementAndGet();
+    try {
+      var unused =
+          executor.schedule(
+              () -> {
+                try {
+                  store.patch(path, patch);
+                } finally {
+                  pending.decrementAndGet();
+                }
+              },
+              DELAY.toMillis(),
+              TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException shutDown) {
+      pending.decrementAndGet();
+    }
+  }
+
+  private static String observe(String uid, long generation) {
+    ArrayNode ops = EmbeddedStore.JSON.createArrayNode();
+    ObjectNode sameUid = ops.addObject();
+    sameUid.put("op", "test");
+    sameUid.put("path", "/metadata/uid");
+    sameUid.put("value", uid);
+    ObjectNode sameGeneration = ops.addObject();
+    sameGeneration.put("op", "test");
+    sameGeneration.put("path", "/metadata/generation");
+    sameGeneration.put("value", generation);
+    ObjectNode write = ops.addObject();
+    write.put("op", "add");
+    write.put("path", "/status/observedGeneration");
+    write.put("value", generation);
+    return EmbeddedStore.JSON.writeValueAsString(ops);
+  }
+
+  /** Waits for the scheduled writes; false if some were still pending after {@code max}. */
+  boolean awaitIdle(Duration max) {
+    long deadline = System.nanoTime() + max.toNanos();
+    while (pending.get() > 0) {
+      if (System.nanoTime() - deadline > 0) {
+        return false;
+      }
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return true;
+  }
+
+  void shutdown() {
+    executor.shutdownNow();
+  }
+}
