@@ -55,15 +55,23 @@ final class EmbeddedStore extends KubernetesCrudDispatcher {
   private final ThreadLocal<Create> creating = new ThreadLocal<>();
 
   @SuppressWarnings("ThreadLocalUsage")
-  private final ThreadLocal<GarbageCollector.Request> deleting = new ThreadLocal<>();
+  private final ThreadLocal<DeleteRequest> deleting = new ThreadLocal<>();
 
   @Override
   public MockResponse dispatch(RecordedRequest request) {
+    replicaSets.flush();
+    if ("PATCH".equals(request.getMethod())) {
+      try {
+        return super.dispatch(request);
+      } catch (RuntimeException e) {
+        return unprocessable(e);
+      }
+    }
     if (!"DELETE".equals(request.getMethod())) {
       return super.dispatch(request);
     }
-    GarbageCollector.Request delete =
-        new GarbageCollector.Request(request.getPath(), GarbageCollector.Options.of(body(request)));
+    DeleteRequest delete =
+        new DeleteRequest(request.getPath(), DeleteRequest.Options.of(body(request)));
     deleting.set(delete);
     try {
       MockResponse response = handleDelete(request.getPath());
@@ -110,7 +118,7 @@ final class EmbeddedStore extends KubernetesCrudDispatcher {
       AttributeSet oldAttributes,
       GenericKubernetesResource resource,
       String newState) {
-    GarbageCollector.Request delete = deleting.get();
+    DeleteRequest delete = deleting.get();
     if (delete != null && delete.claim(path)) {
       try {
         collector.delete(delete, path, pathAttributes, oldAttributes, resource, newState);
@@ -184,16 +192,42 @@ final class EmbeddedStore extends KubernetesCrudDispatcher {
     return String.valueOf(requestResourceVersion());
   }
 
+  /**
+   * A JSON Patch that cannot be applied (a failed {@code test}, a path that is not there) is a 422
+   * on a real server (apiserver's jsonPatcher); the mock throws, and the client would wait for an
+   * answer until its timeout.
+   */
+  static MockResponse unprocessable(RuntimeException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t.getClass().getSimpleName().equals("JsonPatchException")) {
+        ObjectNode status = JSON.createObjectNode();
+        status.put("kind", "Status");
+        status.put("apiVersion", "v1");
+        status.putObject("metadata");
+        status.put("status", "Failure");
+        status.put("message", String.valueOf(t.getMessage()));
+        status.put("reason", "Invalid");
+        status.put("code", 422);
+        return new MockResponse().setResponseCode(422).setBody(JSON.writeValueAsString(status));
+      }
+    }
+    throw e;
+  }
+
   /** A JSON Patch the server applies to itself, as a controller's request would. */
   MockResponse patch(String path, String jsonPatch) {
     Headers headers = Headers.builder().add("Content-Type", "application/json-patch+json").build();
-    return handlePatch(
-        new RecordedRequest(
-            "HTTP/1.1",
-            HttpMethod.PATCH,
-            path,
-            headers,
-            new Buffer(jsonPatch.getBytes(StandardCharsets.UTF_8))));
+    try {
+      return handlePatch(
+          new RecordedRequest(
+              "HTTP/1.1",
+              HttpMethod.PATCH,
+              path,
+              headers,
+              new Buffer(jsonPatch.getBytes(StandardCharsets.UTF_8))));
+    } catch (RuntimeException e) {
+      return unprocessable(e);
+    }
   }
 
   /** Waits, at most {@code max}, until the controllers have nothing left to write. */

@@ -45,80 +45,22 @@ final class GarbageCollector {
     this.store = store;
   }
 
-  enum Policy {
-    BACKGROUND,
-    FOREGROUND,
-    ORPHAN
-  }
-
-  /** The parts of a DeleteOptions body the embedded server honours; empty strings = absent. */
-  record Options(String uid, String resourceVersion, Policy policy) {
-    static Options of(byte[] body) {
-      JsonNode json = body.length == 0 ? EmbeddedStore.JSON.missingNode() : parse(body);
-      JsonNode pre = json.path("preconditions");
-      Policy policy =
-          switch (json.path("propagationPolicy").asString("")) {
-            case "Foreground" -> Policy.FOREGROUND;
-            case "Orphan" -> Policy.ORPHAN;
-            default ->
-                json.path("orphanDependents").asBoolean(false) ? Policy.ORPHAN : Policy.BACKGROUND;
-          };
-      return new Options(
-          pre.path("uid").asString(""), pre.path("resourceVersion").asString(""), policy);
-    }
-
-    private static JsonNode parse(byte[] body) {
-      return EmbeddedStore.parse(new String(body, java.nio.charset.StandardCharsets.UTF_8));
-    }
-  }
-
-  /** One client DELETE in progress on this thread. */
-  static final class Request {
-    private final String path;
-    private final Options options;
-    private String conflict;
-    private boolean busy;
-
-    Request(String path, Options options) {
-      this.path = path;
-      this.options = options;
-    }
-
-    /** True for a change the mock makes to an object the DELETE names (not a dependent's). */
-    boolean claim(String changed) {
-      if (busy || !path.equals(changed)) {
-        return false;
-      }
-      busy = true;
-      return true;
-    }
-
-    void release() {
-      busy = false;
-    }
-
-    /** The 409 Status body, when a precondition failed. */
-    String conflict() {
-      return conflict;
-    }
-  }
-
   /** A client's DELETE of the object under {@code key}, as the mock would do it: {@code next}. */
   void delete(
-      Request request,
+      DeleteRequest request,
       String path,
       AttributeSet pathAttributes,
       AttributeSet key,
       GenericKubernetesResource resource,
       String next) {
     JsonNode object = EmbeddedStore.parse(store.current(key));
-    request.conflict = Preconditions.failure(request.options, object);
-    if (request.conflict != null) {
+    request.conflict(Preconditions.failure(request.options(), object));
+    if (request.conflict() != null) {
       return; // a real server changes nothing
     }
     String namespace = object.path("metadata").path("namespace").asString("");
     String uid = object.path("metadata").path("uid").asString("");
-    switch (request.options.policy()) {
+    switch (request.options().policy()) {
       case ORPHAN -> {
         for (Map.Entry<AttributeSet, String> pod : dependents(namespace, uid)) {
           dropReference(pod, uid);

@@ -17,7 +17,7 @@ final class Preconditions {
    * @param object the stored object
    * @return the 409 Status body, or null when the preconditions hold (or there are none)
    */
-  static String failure(GarbageCollector.Options options, JsonNode object) {
+  static String failure(DeleteRequest.Options options, JsonNode object) {
     JsonNode meta = object.path("metadata");
     String uid = meta.path("uid").asString("");
     String resourceVersion = meta.path("resourceVersion").asString("");
