@@ -151,8 +151,8 @@ final class DemoCommand implements Callable<Integer> {
     root.out.println("  ./spinclean apply --kubeconfig " + file + " --drain 10s --wait");
     root.out.println("  KUBECONFIG=" + file + " ./spinclean plan -o json");
     root.out.println(
-        "Unlike Kubernetes, this server has no garbage collector: pods of a deleted"
-            + " ReplicaSet stay, and --wait reports them as still present.");
+        "As on Kubernetes, deleting a ReplicaSet deletes its pods, and a stale delete"
+            + " precondition is refused (409).");
     root.out.flush();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

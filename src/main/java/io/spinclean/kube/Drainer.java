@@ -1,7 +1,6 @@
 package io.spinclean.kube;
 
 import io.fabric8.kubernetes.api.model.LabelSelector;
-import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -15,6 +14,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,10 +50,20 @@ final class Drainer {
   /**
    * What draining left for the delete.
    *
-   * @param resourceVersion the ReplicaSet's resourceVersion to put in the delete's preconditions
-   *     (our own template patch changes it)
+   * @param drained selector labels were removed (then the delete needs a {@link Recheck})
+   * @param template the pod template's labels as the drain left them
+   * @param generation the ReplicaSet's {@code metadata.generation} as the drain left it; 0 unknown
    */
-  record Drained(String resourceVersion, boolean drained, String detail) {}
+  record Drained(boolean drained, String detail, Map<String, String> template, long generation) {
+    Drained {
+      template = Map.copyOf(template);
+    }
+
+    /** Nothing drained. */
+    static Drained none(Target target) {
+      return new Drained(false, "", target.templateLabels(), 0);
+    }
+  }
 
   /** Drains the version when some of its pods carry a Service selector; else does nothing. */
   Drained drain(Target target, Duration budget) throws Halt, InterruptedException {
@@ -61,7 +71,7 @@ final class Drainer {
         target.pods().stream()
             .anyMatch(p -> !p.terminating() && selectedByAny(target.services(), p));
     if (!carriesTraffic) {
-      return new Drained(target.resourceVersion(), false, "");
+      return Drained.none(target);
     }
     List<String> keys = selectorKeys(target.services());
     Tally tally = new Tally();
@@ -89,30 +99,36 @@ final class Drainer {
           .append(" still serving after --drain ")
           .append(ApplyOptions.format(budget));
     }
-    return new Drained(detached.resourceVersion(), true, detail.toString());
+    Map<String, String> template = new HashMap<>(target.templateLabels());
+    template.keySet().removeAll(keys);
+    return new Drained(true, detail.toString(), template, detached.generation());
   }
 
   /**
    * The version once its template no longer carries a selector key.
    *
-   * @param resourceVersion for the delete's preconditions
+   * @param generation its {@code metadata.generation} then; 0 unknown
    * @param podSelector the label selector of its pods, from {@link Pods#selector}
    */
-  private record Detached(String resourceVersion, String podSelector) {}
+  private record Detached(long generation, String podSelector) {}
 
   /**
    * Removes the selector keys from the pod template first, so that no new pod comes up labeled. The
-   * patch also sets the resourceVersion seen in the fresh snapshot: the API server then applies it
-   * only if the ReplicaSet did not change since (409 otherwise).
+   * patch tests the uid and sets the resourceVersion seen in the fresh snapshot: the API server
+   * applies it only to that object, unchanged since (422 or 409 otherwise).
    */
   private Detached disableTemplate(Target target, List<String> keys, Tally tally)
       throws Halt, InterruptedException {
     List<String> present = keys.stream().filter(target.templateLabels()::containsKey).toList();
     if (present.isEmpty()) {
       // A Disable that broke midway already detached it: no patch, whose reply shows the selector.
-      return new Detached(target.resourceVersion(), lookUpSelector(target, keys));
+      ReplicaSet rs = Recheck.current(client, requests, target, "not drained, not deleted");
+      return new Detached(
+          generation(rs),
+          Pods.selector(rs.getSpec() == null ? null : rs.getSpec().getSelector(), keys));
     }
-    List<Map<String, String>> ops = new ArrayList<>();
+    List<Map<String, Object>> ops = new ArrayList<>();
+    ops.add(op("test", "/metadata/uid", target.uid()));
     ops.add(op("replace", "/metadata/resourceVersion", target.resourceVersion()));
     for (String key : present) {
       ops.add(op("remove", "/spec/template/metadata/labels/" + escape(key), null));
@@ -121,15 +137,10 @@ final class Drainer {
     if (reply.ok()) {
       tally.template = true;
       ReplicaSet patched = requests.parse(reply, ReplicaSet.class);
-      // Without the new resourceVersion the delete's precondition fails (409): skipped, not lost.
-      String resourceVersion =
-          patched == null || patched.getMetadata() == null
-              ? target.resourceVersion()
-              : patched.getMetadata().getResourceVersion();
       // Without the selector the re-lists are the whole namespace's pods: slower, as correct.
       LabelSelector selector =
           patched == null || patched.getSpec() == null ? null : patched.getSpec().getSelector();
-      return new Detached(resourceVersion, Pods.selector(selector, keys));
+      return new Detached(generation(patched), Pods.selector(selector, keys));
     }
     switch (reply.code()) {
       case 404 -> throw new Halt(Outcome.ALREADY_GONE, "deleted by someone else before the drain");
@@ -138,6 +149,13 @@ final class Drainer {
               Outcome.SKIPPED_CHANGED,
               "changed since the fresh snapshot (409 Conflict on the drain patch): not drained, not"
                   + " deleted");
+      case 422 -> {
+        // Its uid test failed (replaced: the read halts), or the server refused the change.
+        Recheck.current(client, requests, target, "not drained, not deleted");
+        throw new Halt(
+            Outcome.FAILED,
+            requests.describe("patch", "replicasets", target.namespace(), requests.failure(reply)));
+      }
       default ->
           throw new Halt(
               Outcome.FAILED,
@@ -146,44 +164,10 @@ final class Drainer {
     }
   }
 
-  /**
-   * The ReplicaSet's selector, by a list of the one name: the Role grants list, not get
-   * (deploy/base/role.yaml). Gone or replaced since the fresh snapshot halts as the template patch
-   * would have.
-   */
-  private String lookUpSelector(Target target, List<String> keys) throws Halt {
-    List<ReplicaSet> found;
-    try {
-      found =
-          client
-              .apps()
-              .replicaSets()
-              .inNamespace(target.namespace())
-              .list(
-                  new ListOptionsBuilder()
-                      .withFieldSelector("metadata.name=" + target.name())
-                      .build())
-              .getItems();
-    } catch (KubernetesClientException e) {
-      throw new Halt(
-          Outcome.FAILED, requests.describe("list", "replicasets", target.namespace(), e));
-    }
-    ReplicaSet rs =
-        found.stream()
-            .filter(r -> r.getMetadata() != null && target.name().equals(r.getMetadata().getName()))
-            .findFirst()
-            .orElseThrow(
-                () -> new Halt(Outcome.ALREADY_GONE, "deleted by someone else before the drain"));
-    if (!target.uid().equals(rs.getMetadata().getUid())) {
-      throw new Halt(
-          Outcome.SKIPPED_CHANGED,
-          "replaced since the fresh snapshot (uid "
-              + target.uid()
-              + " is now "
-              + rs.getMetadata().getUid()
-              + "): not drained, not deleted");
-    }
-    return Pods.selector(rs.getSpec() == null ? null : rs.getSpec().getSelector(), keys);
+  private static long generation(ReplicaSet rs) {
+    return rs == null || rs.getMetadata() == null || rs.getMetadata().getGeneration() == null
+        ? 0
+        : rs.getMetadata().getGeneration();
   }
 
   /** Patches the labeled pods one after another; NotFound re-lists and skips the vanished pod. */
@@ -195,7 +179,11 @@ final class Drainer {
     Deque<Pod> queue = labeled(pods, keys, done);
     while (!queue.isEmpty()) {
       Pod pod = queue.poll();
-      List<Map<String, String>> ops = new ArrayList<>();
+      List<Map<String, Object>> ops = new ArrayList<>();
+      if (!pod.uid().isEmpty()) {
+        // Never a namesake made since it was read (issue 10, item 11): 422 then, and a re-list.
+        ops.add(op("test", "/metadata/uid", pod.uid()));
+      }
       for (String key : keys) {
         if (pod.labels().containsKey(key)) {
           ops.add(op("remove", "/metadata/labels/" + escape(key), null));
@@ -211,7 +199,8 @@ final class Drainer {
         tally.vanished++;
         queue = labeled(listPods(target, podSelector), keys, done);
       } else if (reply.code() == 422 && retried.add(pod.name())) {
-        // Its labels changed under us (a key already removed): look at it again, once.
+        // Replaced under its name, or its labels changed under us (a key already removed): look
+        // at it again, once; a namesake that is not this version's is not listed.
         queue = labeled(listPods(target, podSelector), keys, done);
       } else {
         throw new Halt(
@@ -232,7 +221,7 @@ final class Drainer {
   private int awaitNotServing(
       Target target, List<String> keys, String podSelector, Duration budget, Tally tally)
       throws Halt, InterruptedException {
-    Instant deadline = sleeper.now().plus(budget);
+    Instant deadline = Waiter.deadline(sleeper.now(), budget);
     while (true) {
       List<Pod> pods = listPods(target, podSelector);
       int serving =
@@ -251,7 +240,7 @@ final class Drainer {
   }
 
   private Requests.Reply send(
-      Target target, String resource, String path, List<Map<String, String>> ops)
+      Target target, String resource, String path, List<Map<String, Object>> ops)
       throws Halt, InterruptedException {
     try {
       return requests.jsonPatch(path, requests.toJson(ops));
@@ -295,8 +284,8 @@ final class Drainer {
     return key.replace("~", "~0").replace("/", "~1");
   }
 
-  private static Map<String, String> op(String op, String path, String value) {
-    Map<String, String> m = new LinkedHashMap<>();
+  private static Map<String, Object> op(String op, String path, String value) {
+    Map<String, Object> m = new LinkedHashMap<>();
     m.put("op", op);
     m.put("path", path);
     if (value != null) {

@@ -21,6 +21,7 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -37,8 +38,11 @@ import java.util.regex.Pattern;
 /**
  * A Kubernetes API server in this JVM, for {@code spinclean demo} and tests: fabric8's mock server
  * in CRUD mode on 127.0.0.1 over plain HTTP (real HTTP and JSON, the real client code path; no
- * authentication, no controllers, see shared/TESTING.md). Loading a dump keeps each object's uid
- * and creationTimestamp (see {@link EmbeddedDispatcher}); everything else is as the mock does it.
+ * authentication, see shared/TESTING.md), made to behave like Kubernetes where spinclean's safety
+ * depends on it ({@link EmbeddedStore}): delete preconditions answer 409, deleting a ReplicaSet
+ * collects its pods (Background, Foreground) or orphans them, and the ReplicaSet controller writes
+ * {@code status.observedGeneration} after a spec change. Loading a dump keeps each object's uid and
+ * creationTimestamp.
  *
  * <p>Invariant: while open, it listens on {@link #url()}; {@link #close()} stops it.
  */
@@ -186,6 +190,14 @@ public final class EmbeddedApiServer implements AutoCloseable {
     return dispatcher.closeWatches();
   }
 
+  /**
+   * Returns once the server's controllers (the ReplicaSet controller's status writes) have written
+   * what they owe, as a cluster at rest has; at most 5 s.
+   */
+  public void awaitControllers() {
+    dispatcher.awaitControllers(Duration.ofSeconds(5));
+  }
+
   /** For tests: how many watches have been opened since the start. */
   int watchesOpened() {
     return dispatcher.watchesOpened();
@@ -200,7 +212,10 @@ public final class EmbeddedApiServer implements AutoCloseable {
     }
   }
 
-  /** Namespaces first (so "does not exist" checks pass), then Services, ReplicaSets, Pods. */
+  /**
+   * Namespaces first (so "does not exist" checks pass), then Services, ReplicaSets, Pods; returns
+   * once the controllers are done with them, so a loaded cluster is at rest.
+   */
   private void create(List<HasMetadata> objects) throws ApiException {
     KubernetesClient client = admin.client();
     Set<String> namespaces = new LinkedHashSet<>();
@@ -235,6 +250,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
         throw ApiErrors.exception(client, "create", what, ns, e);
       }
     }
+    awaitControllers();
   }
 
   private static int rank(HasMetadata o) {

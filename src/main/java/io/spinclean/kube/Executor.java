@@ -1,8 +1,5 @@
 package io.spinclean.kube;
 
-import io.fabric8.kubernetes.api.model.DeleteOptions;
-import io.fabric8.kubernetes.api.model.DeleteOptionsBuilder;
-import io.fabric8.kubernetes.api.model.PreconditionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.spinclean.core.Action;
 import io.spinclean.core.ApplyReport;
@@ -16,34 +13,36 @@ import io.spinclean.core.ReplicaSet;
 import io.spinclean.core.Service;
 import io.spinclean.core.Snapshot;
 import io.spinclean.core.VersionPlan;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Collectors;
 
 /**
  * Executes a plan that was shown to the user, and never more than it shows.
  *
  * <p>Invariants: only a version that is DELETE both in the shown plan and in a plan of a fresh
  * snapshot, with the same uid, is ever written to; every delete carries preconditions (uid, and the
- * resourceVersion of the fresh snapshot or of its own drain patch) and a Background or Foreground
- * propagation policy, never Orphan; after the first unexpected API error nothing more is written
- * (the rest is NOT_ATTEMPTED); once {@code stopping} says so (SIGTERM in {@code watch}) the
+ * resourceVersion of the fresh snapshot, or after a drain of a read that found only the drain's own
+ * change) and a Background or Foreground propagation policy, never Orphan; after the first failure,
+ * an unexpected API error or any exception, nothing more is written (the rest is NOT_ATTEMPTED) and
+ * the report is still returned; once {@code stopping} says so (SIGTERM in {@code watch}) the
  * deletion in flight ends without further retries and the rest is NOT_ATTEMPTED, so a batch is
  * never left half done without a result for every version.
  */
 public final class Executor {
   static final String STOPPED = "not attempted: spinclean is stopping";
+  static final int DELETES_AFTER_DRAIN = 3;
 
+  private final KubernetesClient client;
   private final SnapshotSource freshSnapshot;
   private final Planner planner;
   private final ApplyOptions options;
   private final Requests requests;
   private final Drainer drainer;
   private final Waiter waiter;
+  private final Deletes deletes;
   private final BooleanSupplier stopping;
 
   /**
@@ -69,6 +68,7 @@ public final class Executor {
       ApplyOptions options,
       Sleeper sleeper,
       BooleanSupplier stopping) {
+    this.client = client;
     this.stopping = Objects.requireNonNull(stopping, "stopping");
     this.freshSnapshot = Objects.requireNonNull(freshSnapshot, "freshSnapshot");
     this.planner = Objects.requireNonNull(planner, "planner");
@@ -76,6 +76,7 @@ public final class Executor {
     this.requests = new Requests(client, sleeper, stopping);
     this.drainer = new Drainer(client, requests, sleeper);
     this.waiter = new Waiter(client, sleeper);
+    this.deletes = new Deletes(requests, options.cascade());
   }
 
   /**
@@ -149,10 +150,21 @@ public final class Executor {
       }
       DeletionResult done;
       try {
-        done = act(target);
+        done = act(target, deletion, snapshot);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         done = result(target, Outcome.FAILED, false, "interrupted before it was deleted");
+      } catch (RuntimeException e) {
+        // Whatever it was, the outcomes so far must reach the user (issue 10, item 7).
+        done =
+            result(
+                target,
+                Outcome.FAILED,
+                false,
+                Deletes.unexpected(e)
+                    + (options.drain().isPresent()
+                        ? ": not deleted, it may be partly drained"
+                        : ": not deleted"));
       }
       results.add(done);
       if (done.outcome() == Outcome.DELETED) {
@@ -166,7 +178,8 @@ public final class Executor {
         && !deleted.isEmpty()
         && !Thread.currentThread().isInterrupted()
         && !stopping.getAsBoolean()) {
-      remaining = awaitGone(deleted, results);
+      remaining =
+          waiter.awaitGone(deleted, results, options.cascade(), options.waitTimeout().get());
     }
     return new ApplyReport(shown, results, remaining);
   }
@@ -177,7 +190,7 @@ public final class Executor {
    * @return what to act on: the version is DELETE in both plans, with the same uid
    * @throws Halt there is nothing to do, with the outcome to report
    */
-  private static Target reconcile(Plan.Deletion shown, Snapshot snapshot, Plan again) throws Halt {
+  static Target reconcile(Plan.Deletion shown, Snapshot snapshot, Plan again) throws Halt {
     ClusterKey key = shown.cluster();
     VersionPlan version = shown.version();
     ReplicaSet rs =
@@ -231,107 +244,33 @@ public final class Executor {
         services);
   }
 
-  /** Drains (with --drain), then deletes with preconditions. */
-  private DeletionResult act(Target target) throws InterruptedException {
-    Drainer.Drained drained = new Drainer.Drained(target.resourceVersion(), false, "");
+  /**
+   * Drains (with --drain), then deletes with preconditions. After a drain, the version is read
+   * again and deleted with the resourceVersion read ({@link Recheck#afterDrain}); a conflict then
+   * (say, the ReplicaSet controller wrote its status once more) reads and checks it again, at most
+   * {@value #DELETES_AFTER_DRAIN} times in all.
+   */
+  private DeletionResult act(Target target, Plan.Deletion shown, Snapshot snapshot)
+      throws InterruptedException {
+    Drainer.Drained drained = Drainer.Drained.none(target);
     try {
       if (options.drain().isPresent()) {
         drained = drainer.drain(target, options.drain().get());
       }
-      return delete(target, drained);
+      if (!drained.drained()) {
+        return deletes.delete(target, target.resourceVersion(), drained);
+      }
+      for (int attempt = 1; ; attempt++) {
+        String resourceVersion =
+            Recheck.afterDrain(client, requests, target, drained, shown, snapshot, planner);
+        DeletionResult done = deletes.delete(target, resourceVersion, drained);
+        if (!done.detail().startsWith(Deletes.CONFLICT) || attempt == DELETES_AFTER_DRAIN) {
+          return done;
+        }
+      }
     } catch (Halt halt) {
       return result(target, halt.outcome(), drained.drained(), halt.detail());
     }
-  }
-
-  private DeletionResult delete(Target target, Drainer.Drained drained)
-      throws InterruptedException {
-    DeleteOptions body =
-        new DeleteOptionsBuilder()
-            .withApiVersion("v1")
-            .withKind("DeleteOptions")
-            .withPreconditions(
-                new PreconditionsBuilder()
-                    .withUid(target.uid())
-                    .withResourceVersion(drained.resourceVersion())
-                    .build())
-            .withPropagationPolicy(options.cascade().propagationPolicy())
-            .build();
-    Requests.Reply reply;
-    try {
-      reply = requests.delete(target.path(), body);
-    } catch (IOException e) {
-      return result(
-          target,
-          Outcome.FAILED,
-          drained.drained(),
-          requests.describe("delete", "replicasets", target.namespace(), e));
-    }
-    if (reply.ok()) {
-      return result(target, Outcome.DELETED, drained.drained(), drained.detail());
-    }
-    return switch (reply.code()) {
-      case 404 ->
-          result(
-              target,
-              Outcome.ALREADY_GONE,
-              drained.drained(),
-              "deleted by someone else first (404 Not Found)");
-      case 409 ->
-          result(
-              target,
-              Outcome.SKIPPED_CHANGED,
-              drained.drained(),
-              "changed since the fresh snapshot: the API server refused the delete (409 Conflict)"
-                  + (drained.drained() ? "; it was drained and no longer takes traffic" : ""));
-      default ->
-          result(
-              target,
-              Outcome.FAILED,
-              drained.drained(),
-              requests.describe(
-                  "delete", "replicasets", target.namespace(), requests.failure(reply)));
-    };
-  }
-
-  /** --wait: reports what is still there and notes it on the deleted versions' results. */
-  private List<String> awaitGone(List<Target> deleted, List<DeletionResult> results) {
-    Waiter.Left left;
-    try {
-      left =
-          waiter.await(
-              deleted,
-              options.cascade() == ApplyOptions.Cascade.FOREGROUND,
-              options.waitTimeout().get());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      left =
-          new Waiter.Left(
-              deleted.stream().map(Target::toString).toList(),
-              deleted.stream().map(Target::uid).collect(Collectors.toSet()),
-              Optional.of("interrupted while waiting"));
-    }
-    String timeout = ApplyOptions.format(options.waitTimeout().get());
-    for (int i = 0; i < results.size(); i++) {
-      DeletionResult r = results.get(i);
-      if (r.outcome() != Outcome.DELETED || !left.unfinished().contains(r.uid())) {
-        continue;
-      }
-      String note =
-          left.error()
-              .map(e -> "--wait could not confirm it is gone: " + e)
-              .orElse("still present after --wait " + timeout);
-      results.set(
-          i,
-          new DeletionResult(
-              r.cluster(),
-              r.name(),
-              r.uid(),
-              r.outcome(),
-              r.drained(),
-              r.detail().isEmpty() ? note : r.detail() + "; " + note));
-    }
-    return left.remaining();
   }
 
   /** The result of a shown deletion that was never acted on (not drained, not deleted). */
@@ -342,7 +281,6 @@ public final class Executor {
 
   private static DeletionResult result(
       Target target, Outcome outcome, boolean drained, String detail) {
-    return new DeletionResult(
-        target.cluster(), target.name(), target.uid(), outcome, drained, detail);
+    return Deletes.result(target, outcome, drained, detail);
   }
 }

@@ -11,6 +11,8 @@ import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -19,6 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -30,7 +33,9 @@ import java.util.function.BooleanSupplier;
  * #MAX_RETRIES} times, waiting what the server asks in {@code Retry-After} (capped at {@link
  * #MAX_RETRY_AFTER}) or else an exponential backoff. fabric8 8.0.0 reads Retry-After but then
  * schedules the retry after its own interval, so its retries are switched off for these requests.
- * Retrying a write is safe: deletes carry preconditions and patches remove labels.
+ * Retrying a write is safe: deletes carry preconditions and patches test the uid and remove labels.
+ * A retry's answer says whether an earlier attempt may have been carried out ({@link
+ * Reply#lostEarlier}): a 404 after it is most likely our own delete.
  */
 final class Requests {
   static final int MAX_RETRIES = 3;
@@ -67,10 +72,24 @@ final class Requests {
     this.timeoutMillis = client.getConfiguration().getRequestTimeout();
   }
 
-  /** What the API server answered, after any retries. */
-  record Reply(int code, String body, Optional<Duration> retryAfter) {
+  /**
+   * What the API server answered, after any retries.
+   *
+   * @param lostEarlier how an earlier attempt ended that the server may have carried out while its
+   *     answer was lost (a 5xx, a timeout, a dropped connection), e.g. "500 Internal Server Error";
+   *     empty when this is the first answer or the earlier ones were refusals (429)
+   */
+  record Reply(int code, String body, Optional<Duration> retryAfter, String lostEarlier) {
+    Reply(int code, String body, Optional<Duration> retryAfter) {
+      this(code, body, retryAfter, "");
+    }
+
     boolean ok() {
       return code >= 200 && code < 300;
+    }
+
+    Reply afterLost(String lost) {
+      return new Reply(code, body, retryAfter, lost);
     }
   }
 
@@ -116,6 +135,7 @@ final class Requests {
 
   private Reply send(String method, String path, String contentType, String body)
       throws IOException, InterruptedException {
+    String lost = "";
     for (int attempt = 0; ; attempt++) {
       Reply reply = null;
       IOException error = null;
@@ -129,10 +149,35 @@ final class Requests {
         if (error != null) {
           throw error;
         }
-        return reply;
+        return lost.isEmpty() ? reply : reply.afterLost(lost);
+      }
+      // A 429 is refused before the server acts; a 5xx or no answer may follow the write itself.
+      if (lost.isEmpty() && (error != null || reply.code() >= 500)) {
+        lost = error != null ? noAnswer(error) : reply.code() + " " + reason(reply.code());
       }
       sleeper.sleep(delay(reply, attempt));
     }
+  }
+
+  private static String noAnswer(IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof HttpTimeoutException
+          || t instanceof SocketTimeoutException
+          || t instanceof TimeoutException) {
+        return "timed out";
+      }
+    }
+    return "connection lost";
+  }
+
+  private static String reason(int code) {
+    return switch (code) {
+      case 500 -> "Internal Server Error";
+      case 502 -> "Bad Gateway";
+      case 503 -> "Service Unavailable";
+      case 504 -> "Gateway Timeout";
+      default -> "Server Error";
+    };
   }
 
   private static Duration delay(Reply reply, int attempt) {

@@ -3,6 +3,8 @@ package io.spinclean.kube;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.spinclean.core.DeletionResult;
+import io.spinclean.core.Outcome;
 import io.spinclean.core.Pod;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,8 +56,51 @@ final class Waiter {
    */
   record Left(List<String> remaining, Set<String> unfinished, Optional<String> error) {}
 
+  /**
+   * --wait: waits, then notes what is still there on the deleted versions' results (replaced in
+   * {@code results}). Never throws: an interruption or an unexpected error ends the wait with
+   * everything unconfirmed, and the deletions stay reported.
+   *
+   * @return what is still there, as {@link Left#remaining}
+   */
+  List<String> awaitGone(
+      List<Target> deleted,
+      List<DeletionResult> results,
+      ApplyOptions.Cascade cascade,
+      Duration timeout) {
+    Left left;
+    try {
+      left = await(deleted, cascade == ApplyOptions.Cascade.FOREGROUND, timeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      left = unconfirmed(deleted, "interrupted while waiting");
+    } catch (RuntimeException e) {
+      left = unconfirmed(deleted, Deletes.unexpected(e));
+    }
+    for (int i = 0; i < results.size(); i++) {
+      DeletionResult r = results.get(i);
+      if (r.outcome() != Outcome.DELETED || !left.unfinished().contains(r.uid())) {
+        continue;
+      }
+      String note =
+          left.error()
+              .map(e -> "--wait could not confirm it is gone: " + e)
+              .orElse("still present after --wait " + ApplyOptions.format(timeout));
+      results.set(
+          i,
+          new DeletionResult(
+              r.cluster(),
+              r.name(),
+              r.uid(),
+              r.outcome(),
+              r.drained(),
+              r.detail().isEmpty() ? note : r.detail() + "; " + note));
+    }
+    return left.remaining();
+  }
+
   Left await(List<Target> deleted, boolean pods, Duration timeout) throws InterruptedException {
-    Instant deadline = sleeper.now().plus(timeout);
+    Instant deadline = deadline(sleeper.now(), timeout);
     Map<String, List<Target>> byNamespace = new TreeMap<>();
     deleted.forEach(t -> byNamespace.computeIfAbsent(t.namespace(), n -> new ArrayList<>()).add(t));
     // uid -> the label selector of its pods, kept after the ReplicaSet is gone
@@ -159,6 +204,15 @@ final class Waiter {
           .forEach(p -> found.put(p.name(), p));
     }
     return found.values();
+  }
+
+  /**
+   * {@code now + budget}, or the end of time when that is beyond what an Instant holds: {@code
+   * --drain 1000000000000d} must wait long, not fail (issue 10, item 7).
+   */
+  static Instant deadline(Instant now, Duration budget) {
+    Duration room = Duration.between(now, Instant.MAX);
+    return budget.compareTo(room) >= 0 ? Instant.MAX : now.plus(budget);
   }
 
   private static Left unconfirmed(List<Target> deleted, String error) {

@@ -1,7 +1,6 @@
 package io.spinclean.kube;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Service;
@@ -11,12 +10,12 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
+import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.spinclean.core.Plan;
@@ -36,17 +35,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A fabric8 mock API server in CRUD mode with the objects of a test, the executor's client, a fake
- * clock and the recorded requests. The mock ignores delete preconditions and propagation policy and
- * has no garbage collector (shared/TESTING.md): tests inject conflicts and delete pods themselves.
+ * The embedded API server's store ({@link EmbeddedDispatcher}: fabric8's CRUD mock that enforces
+ * delete preconditions, collects a deleted ReplicaSet's pods and writes a ReplicaSet's {@code
+ * status.observedGeneration} after a spec change) with the objects of a test, the executor's
+ * client, a fake clock and the recorded requests.
  */
 final class ApplyFixture implements AutoCloseable {
   static final String NS = "example";
   static final String SELECTOR_KEY = "load-balancer";
 
   final KubernetesMockServer server;
+  private final RecordingDispatcher dispatcher;
 
   /** Seeds and inspects the cluster; generous timeout, default retries. */
   final KubernetesClient admin;
@@ -62,8 +65,8 @@ final class ApplyFixture implements AutoCloseable {
 
   private final List<Call> recorded = Collections.synchronizedList(new ArrayList<>());
 
-  /** Uids in loaded files -> uids the mock assigned. */
-  private final Map<String, String> uids = new HashMap<>();
+  /** "METHOD path" -> how many more answers to lose after the server has done the request. */
+  private final Map<String, LostAnswer> losing = new ConcurrentHashMap<>();
 
   ApplyFixture() {
     this(Duration.ofSeconds(10));
@@ -71,14 +74,11 @@ final class ApplyFixture implements AutoCloseable {
 
   ApplyFixture(Duration requestTimeout) {
     Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+    RecordingDispatcher recording = new RecordingDispatcher(responses, recorded, losing);
     server =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            responses,
-            new RecordingDispatcher(responses, recorded),
-            false);
+        new KubernetesMockServer(new Context(), new MockWebServer(), responses, recording, false);
     server.init();
+    dispatcher = recording;
     admin = server.createClient();
     client =
         new KubernetesClientBuilder()
@@ -98,7 +98,15 @@ final class ApplyFixture implements AutoCloseable {
 
   SnapshotSource reader(String... namespaces) {
     LiveReader reader = new LiveReader(admin, Clock.systemUTC());
-    return () -> reader.read(Scope.of(List.of(namespaces)));
+    return () -> {
+      awaitControllers(); // a cluster at rest, unless a test changes it
+      return reader.read(Scope.of(List.of(namespaces)));
+    };
+  }
+
+  /** Returns once the ReplicaSet controller has written the status writes it owes. */
+  void awaitControllers() {
+    dispatcher.embedded.awaitControllers(Duration.ofSeconds(5));
   }
 
   /** A step a test takes around the fresh read. */
@@ -248,6 +256,7 @@ final class ApplyFixture implements AutoCloseable {
                 .withApiVersion("apps/v1")
                 .withKind("ReplicaSet")
                 .withController(true)
+                .withBlockOwnerDeletion(true)
                 .withName(owner.getMetadata().getName())
                 .withUid(owner.getMetadata().getUid())
                 .endOwnerReference()
@@ -263,9 +272,8 @@ final class ApplyFixture implements AutoCloseable {
   }
 
   /**
-   * Loads kubectl-style documents (a List, multi-document YAML or one object) into the mock. The
-   * mock assigns new uids, so pods' ownerReferences are rewritten to their owners' new uids (owners
-   * first: load a pod after its ReplicaSet).
+   * Loads kubectl-style documents (a List, multi-document YAML or one object) into the server,
+   * which keeps their uids and creation times; owners first, then pods.
    *
    * @param file a path relative to the project directory
    */
@@ -274,26 +282,21 @@ final class ApplyFixture implements AutoCloseable {
     try (InputStream in = Files.newInputStream(Path.of(file))) {
       items = admin.load(in).items();
     }
-    // Owners first, then pods. ReplicaSets in file order: the mock stamps creationTimestamp at
-    // create time, and "newest" is decided by it (ties: version number). Pods in parallel: the
-    // mock answers a request in ~50 ms here.
+    // Pods in parallel: the mock answers a request in ~50 ms here.
     List<Pod> pods = items.stream().filter(Pod.class::isInstance).map(Pod.class::cast).toList();
     for (HasMetadata item : items) {
       if (!(item instanceof Pod)) {
-        String oldUid = item.getMetadata().getUid();
         item.getMetadata().setResourceVersion(null);
-        uids.put(oldUid, admin.resource(item).create().getMetadata().getUid());
+        admin.resource(item).create();
       }
     }
     pods.parallelStream()
         .forEach(
             pod -> {
               pod.getMetadata().setResourceVersion(null);
-              for (OwnerReference ref : pod.getMetadata().getOwnerReferences()) {
-                ref.setUid(uids.getOrDefault(ref.getUid(), ref.getUid()));
-              }
               admin.resource(pod).create();
             });
+    awaitControllers();
   }
 
   ReplicaSet replicaSet(String name) {
@@ -317,9 +320,22 @@ final class ApplyFixture implements AutoCloseable {
         .toList();
   }
 
-  /** What a garbage collector would do after a ReplicaSet is deleted: delete its pods. */
-  void collectGarbage(String replicaSet) {
-    podsOf(replicaSet).forEach(p -> admin.resource(p).delete());
+  /** How the answer to a request the server carried out is lost on its way back. */
+  enum Loss {
+    /** A 500 Status, as when etcd timed out after the write was committed. */
+    SERVER_ERROR,
+    /** The answer comes after the client's request timeout. */
+    TIMEOUT
+  }
+
+  private record LostAnswer(Loss loss, AtomicInteger left) {}
+
+  /**
+   * The next {@code times} requests {@code method path} are carried out by the server, but their
+   * answers are lost as {@code loss} says.
+   */
+  void loseAnswers(String method, String path, Loss loss, int times) {
+    losing.put(method + " " + path, new LostAnswer(loss, new AtomicInteger(times)));
   }
 
   // ---- recorded requests -----------------------------------------------------------------
@@ -351,15 +367,22 @@ final class ApplyFixture implements AutoCloseable {
   }
 
   /**
-   * Records each request with its body before the CRUD dispatcher consumes it (the mock's own
-   * {@code takeRequest()} hands out PATCH and POST requests with their bodies already read).
+   * Records each request with its body before the embedded store consumes it (the mock's own {@code
+   * takeRequest()} hands out PATCH and POST requests with their bodies already read), and loses the
+   * answers a test asks to lose.
    */
-  private static final class RecordingDispatcher extends KubernetesMixedDispatcher {
+  private static final class RecordingDispatcher extends Dispatcher {
+    private final EmbeddedDispatcher embedded;
     private final List<Call> recorded;
+    private final Map<String, LostAnswer> losing;
 
-    RecordingDispatcher(Map<ServerRequest, Queue<ServerResponse>> responses, List<Call> recorded) {
-      super(responses);
+    RecordingDispatcher(
+        Map<ServerRequest, Queue<ServerResponse>> responses,
+        List<Call> recorded,
+        Map<String, LostAnswer> losing) {
+      this.embedded = new EmbeddedDispatcher(responses);
       this.recorded = recorded;
+      this.losing = losing;
     }
 
     @Override
@@ -370,7 +393,23 @@ final class ApplyFixture implements AutoCloseable {
               request.getPath(),
               request.getHeader("Content-Type"),
               new String(request.getBody().getBytes(), StandardCharsets.UTF_8)));
-      return super.dispatch(request);
+      MockResponse answer = embedded.dispatch(request);
+      LostAnswer lost = losing.get(request.getMethod() + " " + request.getPath());
+      if (lost == null || lost.left().getAndDecrement() <= 0) {
+        return answer;
+      }
+      return switch (lost.loss()) {
+        case SERVER_ERROR ->
+            new MockResponse()
+                .setResponseCode(500)
+                .setBody(status(500, "InternalError", "etcdserver: request timed out"));
+        case TIMEOUT -> answer.setBodyDelay(Duration.ofSeconds(2));
+      };
+    }
+
+    @Override
+    public void shutdown() {
+      embedded.shutdown();
     }
   }
 

@@ -17,8 +17,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code apply --wait}: after deleting, wait (bounded) until the deleted ReplicaSets, and with a
- * foreground cascade their pods, are gone; report what remains. The mock has no garbage collector:
- * the tests remove pods themselves, "meanwhile", at the executor's n-th sleep.
+ * foreground cascade their pods, are gone; report what remains. The embedded server's garbage
+ * collector deletes a deleted version's pods; pods with a finalizer outlive it (terminating) and,
+ * with a foreground cascade, hold their ReplicaSet, until a test removes the finalizer "meanwhile",
+ * at the executor's n-th sleep.
  */
 class ApplyWaitTest {
   private static final Duration TEN_SECONDS = Duration.ofSeconds(10);
@@ -51,22 +53,39 @@ class ApplyWaitTest {
     assertThat(fx.calls()).extracting(ApplyFixture.Call::toString).endsWith("GET " + REPLICA_SETS);
   }
 
+  private static final List<String> WORKERS_PODS =
+      List.of(
+          "workers-v005-c1s5n", "workers-v006-d7k3p", "workers-v006-g2w9q", "workers-v006-r5t8v");
+
+  /** The fresh read, after a finalizer (say, a log shipper's) was put on the workers' pods. */
+  private SnapshotSource holdingWorkersPods() {
+    return fx.changeThenRead(() -> WORKERS_PODS.forEach(pod -> finalizer(pod, true)));
+  }
+
+  private void finalizer(String pod, boolean hold) {
+    fx.admin
+        .pods()
+        .inNamespace(ApplyFixture.NS)
+        .withName(pod)
+        .edit(
+            p -> {
+              p.getMetadata().setFinalizers(hold ? List.of("example.com/hold") : List.of());
+              return p;
+            });
+  }
+
   @Test
-  void foregroundWaitReportsThePodsThatOutliveTheTimeout() throws Exception {
-    fx.sleeper.meanwhile(
-        n -> {
-          if (n == 1) {
-            fx.collectGarbage("stream-consumer-v003");
-            fx.collectGarbage("webapp-v002");
-          }
-        });
+  void foregroundWaitReportsWhatOutlivesTheTimeout() throws Exception {
     ApplyOptions options =
         ApplyOptions.DEFAULT.withCascade(ApplyOptions.Cascade.FOREGROUND).withWait(TEN_SECONDS);
 
-    ApplyReport report = fx.executor(options).execute(shown);
+    ApplyReport report = fx.executor(holdingWorkersPods(), options).execute(shown);
 
+    // The pods are terminating, held by their finalizer; they hold their ReplicaSets in turn.
     assertThat(report.remaining())
         .containsExactly(
+            "example/workers-v005",
+            "example/workers-v006",
             "example/workers-v005-c1s5n (pod)",
             "example/workers-v006-d7k3p (pod)",
             "example/workers-v006-g2w9q (pod)",
@@ -84,26 +103,23 @@ class ApplyWaitTest {
     fx.sleeper.meanwhile(
         n -> {
           if (n == 2) {
-            for (String gone :
-                new String[] {
-                  "stream-consumer-v003", "webapp-v002", "workers-v005", "workers-v006"
-                }) {
-              fx.collectGarbage(gone);
-            }
+            WORKERS_PODS.forEach(pod -> finalizer(pod, false));
           }
         });
     ApplyOptions options =
         ApplyOptions.DEFAULT.withCascade(ApplyOptions.Cascade.FOREGROUND).withWait(TEN_SECONDS);
 
-    ApplyReport report = fx.executor(options).execute(shown);
+    ApplyReport report = fx.executor(holdingWorkersPods(), options).execute(shown);
 
     assertThat(report.remaining()).isEmpty();
     assertThat(fx.sleeper.slept()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(fx.replicaSetNames())
+        .containsExactly("stream-consumer-v004", "webapp-v001", "workers-v007");
   }
 
   @Test
   void foregroundWaitListsEachVersionsPodsByItsSelectorWhileItIsHeldForItsPods() throws Exception {
-    // As a foreground deletion does, a finalizer holds each deleted ReplicaSet until its pods go.
+    // A finalizer of someone else's holds each deleted ReplicaSet after its pods went.
     SnapshotSource fresh =
         fx.changeThenRead(
             () ->
@@ -123,10 +139,9 @@ class ApplyWaitTest {
     fx.sleeper.meanwhile(
         n -> {
           if (n == 1) {
-            calls.addAll(fx.calls()); // the executor's; the garbage collector's are not recorded
+            calls.addAll(fx.calls()); // the executor's; the test's own are not recorded
             DELETED.forEach(
                 name -> {
-                  fx.collectGarbage(name);
                   fx.admin
                       .apps()
                       .replicaSets()

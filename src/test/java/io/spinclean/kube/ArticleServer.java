@@ -50,7 +50,7 @@ public final class ArticleServer implements BeforeEachCallback, AfterEachCallbac
   }
 
   /** The fabric8 mock behind the server: {@code expect()} injects faults. */
-  KubernetesMockServer mock() {
+  public KubernetesMockServer mock() {
     return server.mockServer();
   }
 

@@ -6,6 +6,7 @@ import static io.spinclean.kube.ApplyFixture.status;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.spinclean.core.ApplyReport;
 import io.spinclean.core.DeletionResult;
@@ -28,8 +29,6 @@ class DrainTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final ApplyOptions DRAIN_30S =
       ApplyOptions.DEFAULT.withDrain(Duration.ofSeconds(30));
-  private static final String REMOVE_LABEL =
-      "[{\"op\":\"remove\",\"path\":\"/metadata/labels/load-balancer\"}]";
 
   private ApplyFixture fx;
   private Plan shown;
@@ -48,6 +47,8 @@ class DrainTest {
   @Test
   void disablesTemplateThenEachPodThenDeletes() throws Exception {
     String freshVersion = fx.replicaSet("stream-consumer-v003").getMetadata().getResourceVersion();
+    String uid = fx.replicaSet("stream-consumer-v003").getMetadata().getUid();
+    String podUid = fx.pod("stream-consumer-v003-h5v9b").getMetadata().getUid();
 
     ApplyReport report = fx.executor(DRAIN_30S).execute(shown);
 
@@ -72,12 +73,15 @@ class DrainTest {
         .allSatisfy(w -> assertThat(w.contentType()).startsWith("application/json-patch+json"));
     assertThat(writes.get(0).body())
         .isEqualTo(
-            "[{\"op\":\"replace\",\"path\":"
+            "[{\"op\":\"test\",\"path\":\"/metadata/uid\",\"value\":\""
+                + uid
+                + "\"},{\"op\":\"replace\",\"path\":"
                 + "\"/metadata/resourceVersion\",\"value\":\""
                 + freshVersion
                 + "\"},"
                 + "{\"op\":\"remove\",\"path\":\"/spec/template/metadata/labels/load-balancer\"}]");
-    assertThat(writes.get(1).body()).isEqualTo(REMOVE_LABEL);
+    // A pod patch applies only to the pod that was looked at, never to a namesake made since.
+    assertThat(writes.get(1).body()).isEqualTo(removeLabel(podUid));
     // The delete's precondition is the version our own patch produced, not the stale one.
     JsonNode delete = JSON.readTree(writes.get(3).body());
     assertThat(delete.path("preconditions").path("resourceVersion").asString())
@@ -93,10 +97,8 @@ class DrainTest {
     assertThat(report.results().get(0).detail())
         .isEqualTo("drained: removed the selector labels from the pod template and 2 pods");
     assertThat(fx.sleeper.sleeps()).isEmpty();
-    // No garbage collector in the mock: the drained pods are still there, without the label.
-    assertThat(fx.podsOf("stream-consumer-v003"))
-        .allSatisfy(
-            p -> assertThat(p.getMetadata().getLabels()).doesNotContainKey("load-balancer"));
+    // The garbage collector took the drained pods; the kept version's pods still serve.
+    assertThat(fx.podsOf("stream-consumer-v003")).isEmpty();
     assertThat(fx.podsOf("stream-consumer-v004"))
         .allSatisfy(p -> assertThat(p.getMetadata().getLabels()).containsKey("load-balancer"));
   }
@@ -104,7 +106,12 @@ class DrainTest {
   @Test
   void aPodThatVanishesMidDrainIsSkippedAndThePodsAfterItAreStillDisabled() throws Exception {
     SnapshotSource fresh =
-        fx.readThenChange(() -> fx.admin.resource(fx.pod("workers-v006-g2w9q")).delete());
+        fx.readThenChange(
+            () -> {
+              fx.admin.resource(fx.pod("workers-v006-g2w9q")).delete();
+              // keeps the pod after it past the garbage collector, to look at its labels
+              hold("workers-v006-r5t8v");
+            });
 
     ApplyReport report = fx.executor(fresh, DRAIN_30S).execute(shown);
 
@@ -151,6 +158,49 @@ class DrainTest {
         .extracting(DeletionResult::outcome)
         .containsExactly(
             Outcome.SKIPPED_CHANGED, Outcome.DELETED, Outcome.DELETED, Outcome.DELETED);
+  }
+
+  /**
+   * Issue 10, item 11: a pod replaced under the same name after the fresh read (here by a pod of
+   * the kept version) is never patched: the patch tests the uid that was read.
+   */
+  @Test
+  void aPodReplacedUnderTheSameNameIsNotPatched() throws Exception {
+    String v004 = fx.replicaSet("stream-consumer-v004").getMetadata().getUid();
+    SnapshotSource fresh =
+        fx.readThenChange(
+            () -> {
+              var old = fx.pod("stream-consumer-v003-h5v9b");
+              fx.admin.resource(old).delete();
+              var namesake =
+                  new PodBuilder(old)
+                      .editMetadata()
+                      .withUid(null)
+                      .withResourceVersion(null)
+                      .withLabels(
+                          Map.of(
+                              "app",
+                              "stream-consumer",
+                              "version",
+                              "v004",
+                              "load-balancer",
+                              "stream-consumer"))
+                      .editFirstOwnerReference()
+                      .withName("stream-consumer-v004")
+                      .withUid(v004)
+                      .endOwnerReference()
+                      .endMetadata()
+                      .build();
+              fx.admin.resource(namesake).create();
+            });
+
+    ApplyReport report = fx.executor(fresh, DRAIN_30S).execute(shown);
+
+    assertThat(fx.pod("stream-consumer-v003-h5v9b").getMetadata().getLabels())
+        .containsEntry("load-balancer", "stream-consumer");
+    assertThat(report.results().get(0).outcome()).isEqualTo(Outcome.DELETED);
+    assertThat(report.results().get(0).detail())
+        .isEqualTo("drained: removed the selector labels from the pod template and 1 pod");
   }
 
   @Test
@@ -230,6 +280,18 @@ class DrainTest {
       own.service("shop");
       var old = own.version("shop", 1, ApplyFixture.Template.ENABLED);
       own.pod(old, "a1", ApplyFixture.Readiness.READY, ApplyFixture.Traffic.LABELED);
+      // keeps it past the garbage collector, to look at its labels
+      own.admin
+          .pods()
+          .inNamespace(ApplyFixture.NS)
+          .withName("shop-v001-a1")
+          .edit(
+              p ->
+                  new PodBuilder(p)
+                      .editMetadata()
+                      .addToFinalizers("example.com/hold")
+                      .endMetadata()
+                      .build());
       var current = own.version("shop", 2, ApplyFixture.Template.ENABLED);
       own.pod(current, "b1", ApplyFixture.Readiness.READY, ApplyFixture.Traffic.LABELED);
       Plan plan = own.plan();
@@ -244,7 +306,10 @@ class DrainTest {
       assertThat(writes.get(0).body())
           .contains("\"path\":\"/spec/template/metadata/labels/traffic.example.com~1lb\"");
       assertThat(writes.get(1).body())
-          .isEqualTo("[{\"op\":\"remove\",\"path\":\"/metadata/labels/traffic.example.com~1lb\"}]");
+          .isEqualTo(
+              "[{\"op\":\"test\",\"path\":\"/metadata/uid\",\"value\":\""
+                  + own.pod("shop-v001-a1").getMetadata().getUid()
+                  + "\"},{\"op\":\"remove\",\"path\":\"/metadata/labels/traffic.example.com~1lb\"}]");
       assertThat(own.pod("shop-v001-a1").getMetadata().getLabels())
           .doesNotContainKey("traffic.example.com/lb");
       assertThat(own.pod("shop-v002-b1").getMetadata().getLabels())
@@ -354,7 +419,12 @@ class DrainTest {
   void aDetachedVersionDeletedBeforeItsDrainIsAlreadyGoneAndItsPodsAreLeftAlone() throws Exception {
     // workers-v006's template is already detached, so the drain looks its selector up by name.
     SnapshotSource fresh =
-        fx.readThenChange(() -> fx.admin.resource(fx.replicaSet("workers-v006")).delete());
+        fx.readThenChange(
+            () ->
+                fx.admin
+                    .resource(fx.replicaSet("workers-v006"))
+                    .withPropagationPolicy(DeletionPropagation.ORPHAN) // its pods stay
+                    .delete());
 
     ApplyReport report = fx.executor(fresh, DRAIN_30S).execute(shown);
 
@@ -375,7 +445,7 @@ class DrainTest {
         fx.readThenChange(
             () -> {
               var old = fx.replicaSet("workers-v006");
-              fx.admin.resource(old).delete();
+              fx.admin.resource(old).withPropagationPolicy(DeletionPropagation.ORPHAN).delete();
               old.getMetadata().setUid(null);
               old.getMetadata().setResourceVersion(null);
               fx.admin.resource(old).create();
@@ -396,6 +466,28 @@ class DrainTest {
     assertThat(Drainer.escape("load-balancer")).isEqualTo("load-balancer");
     assertThat(Drainer.escape("traffic.example.com/lb")).isEqualTo("traffic.example.com~1lb");
     assertThat(Drainer.escape("a~b/c")).isEqualTo("a~0b~1c");
+  }
+
+  /** A finalizer (say, a log shipper's) keeps the pod, terminating, past the garbage collector. */
+  private void hold(String pod) {
+    fx.admin
+        .pods()
+        .inNamespace(ApplyFixture.NS)
+        .withName(pod)
+        .edit(
+            p ->
+                new PodBuilder(p)
+                    .editMetadata()
+                    .addToFinalizers("example.com/hold")
+                    .endMetadata()
+                    .build());
+  }
+
+  /** A pod's label patch: a uid test, then the removal. */
+  private static String removeLabel(String uid) {
+    return "[{\"op\":\"test\",\"path\":\"/metadata/uid\",\"value\":\""
+        + uid
+        + "\"},{\"op\":\"remove\",\"path\":\"/metadata/labels/load-balancer\"}]";
   }
 
   /** The drain's poll: the version's pods by its ReplicaSet's matchLabels, paged. */

@@ -72,14 +72,22 @@ class ExecutorFaultTest {
   @Test
   void conflictOnDeleteSkipsTheVersionAndDeletesNothingOfIt() throws Exception {
     Plan shown = article(new ApplyFixture());
-    fx.server
-        .expect()
-        .delete()
-        .withPath(rsPath("webapp-v002"))
-        .andReturn(409, status(409, "Conflict", "Precondition failed: UID in precondition"))
-        .once();
+    // Changed after the fresh read: the server refuses the delete's resourceVersion precondition.
+    SnapshotSource fresh =
+        fx.readThenChange(
+            () ->
+                fx.admin
+                    .apps()
+                    .replicaSets()
+                    .inNamespace(ApplyFixture.NS)
+                    .withName("webapp-v002")
+                    .edit(
+                        rs -> {
+                          rs.getMetadata().getAnnotations().put("touched-by", "someone else");
+                          return rs;
+                        }));
 
-    ApplyReport report = fx.executor(ApplyOptions.DEFAULT).execute(shown);
+    ApplyReport report = fx.executor(fresh, ApplyOptions.DEFAULT).execute(shown);
 
     assertThat(report.results())
         .extracting(DeletionResult::name, DeletionResult::outcome)
@@ -90,6 +98,51 @@ class ExecutorFaultTest {
             tuple("workers-v006", Outcome.DELETED));
     assertThat(report.results().get(1).detail()).contains("409 Conflict");
     assertThat(fx.replicaSetNames()).contains("webapp-v002");
+  }
+
+  /**
+   * Issue 10, item 11: the server deleted it but its answer was lost; the retry's 404 is our own
+   * delete, not someone else's, and must count as a deletion (watch's hourly cap counts DELETED).
+   */
+  @Test
+  void aDeleteWhoseAnswerWasLostAndWhoseRetryFindsItGoneIsOurDeletion() throws Exception {
+    Plan shown = article(new ApplyFixture());
+    fx.loseAnswers("DELETE", rsPath("webapp-v002"), ApplyFixture.Loss.SERVER_ERROR, 1);
+
+    ApplyReport report = fx.executor(ApplyOptions.DEFAULT).execute(shown);
+
+    assertThat(report.results())
+        .extracting(DeletionResult::name, DeletionResult::outcome)
+        .containsExactly(
+            tuple(FIRST, Outcome.DELETED),
+            tuple("webapp-v002", Outcome.DELETED),
+            tuple("workers-v005", Outcome.DELETED),
+            tuple("workers-v006", Outcome.DELETED));
+    assertThat(report.results().get(1).detail())
+        .isEqualTo(
+            "the answer to the first delete was lost (500 Internal Server Error); the retry found"
+                + " it gone (404)");
+    assertThat(deleteAttempts())
+        .containsExactly(
+            rsPath(FIRST),
+            rsPath("webapp-v002"),
+            rsPath("webapp-v002"),
+            rsPath("workers-v005"),
+            rsPath("workers-v006"));
+  }
+
+  @Test
+  void aDeleteWhoseAnswerTimedOutAndWhoseRetryFindsItGoneIsOurDeletion() throws Exception {
+    Plan shown = article(new ApplyFixture(Duration.ofMillis(500)));
+    fx.loseAnswers("DELETE", rsPath("webapp-v002"), ApplyFixture.Loss.TIMEOUT, 1);
+
+    ApplyReport report = fx.executor(ApplyOptions.DEFAULT).execute(shown);
+
+    assertThat(report.results().get(1).outcome()).isEqualTo(Outcome.DELETED);
+    assertThat(report.results().get(1).detail())
+        .isEqualTo(
+            "the answer to the first delete was lost (timed out); the retry found it gone (404)");
+    assertThat(fx.replicaSetNames()).doesNotContain("webapp-v002");
   }
 
   @Test

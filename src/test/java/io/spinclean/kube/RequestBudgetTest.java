@@ -128,9 +128,11 @@ class RequestBudgetTest {
    * With --drain, a version whose pods still carry a Service selector also costs one PATCH of its
    * template, one PATCH per labeled pod, and per poll one paged list of only its own pods (label
    * selector = its ReplicaSet's spec.selector.matchLabels, never the Service's keys being removed),
-   * to see that they stopped serving. When a broken Disable already detached the template
-   * (workers-v006), there is no template PATCH, whose reply tells the selector: one list of that
-   * ReplicaSet by name does. The paging is tested with injected pages in {@link PodsTest}.
+   * to see that they stopped serving, then one list of that ReplicaSet by name to delete it with a
+   * fresh resourceVersion (the template PATCH makes the ReplicaSet controller write its status).
+   * When a broken Disable already detached the template (workers-v006), there is no template PATCH,
+   * whose reply tells the selector: one list of that ReplicaSet by name does. The paging is tested
+   * with injected pages in {@link PodsTest}.
    */
   @Test
   void drainAddsThePatchesOfTheVersionsItDrains() throws Exception {
@@ -157,18 +159,20 @@ class RequestBudgetTest {
             "PATCH " + pods + "/stream-consumer-v003-h5v9b",
             "PATCH " + pods + "/stream-consumer-v003-m3r7f",
             "GET " + ownPods("stream-consumer", "v003"),
+            "GET " + byName("stream-consumer-v003"),
             "DELETE " + rs + "stream-consumer-v003",
             "PATCH " + rs + "webapp-v002",
             "PATCH " + pods + "/webapp-v002-k2j8w",
             "PATCH " + pods + "/webapp-v002-p4n6z",
             "GET " + ownPods("webapp", "v002"),
+            "GET " + byName("webapp-v002"),
             "DELETE " + rs + "webapp-v002",
             "DELETE " + rs + "workers-v005",
-            "GET /apis/apps/v1/namespaces/example/replicasets"
-                + "?fieldSelector=metadata.name%3Dworkers-v006",
+            "GET " + byName("workers-v006"),
             "PATCH " + pods + "/workers-v006-g2w9q",
             "PATCH " + pods + "/workers-v006-r5t8v",
             "GET " + ownPods("workers", "v006"),
+            "GET " + byName("workers-v006"),
             "DELETE " + rs + "workers-v006");
   }
 
@@ -177,6 +181,11 @@ class RequestBudgetTest {
     ns.write(json);
     server.load(
         new ByteArrayInputStream(json.toString().getBytes(StandardCharsets.UTF_8)), "synthetic");
+  }
+
+  /** One ReplicaSet, by a list of its name (the Role grants list, not get). */
+  private static String byName(String name) {
+    return "/apis/apps/v1/namespaces/example/replicasets?fieldSelector=metadata.name%3D" + name;
   }
 
   /** A drain's poll: the version's pods, by its ReplicaSet's matchLabels, paged. */
