@@ -2,14 +2,17 @@ package io.spinclean.cli;
 
 import picocli.CommandLine.Option;
 
-/** kubectl's connection flags. */
+/**
+ * kubectl's connection flags, resolved as kubectl resolves them (kube.Kubeconfig); fabric8's own
+ * variables such as KUBERNETES_MASTER are ignored.
+ */
 final class ConnectionOptions {
   @Option(
       names = "--kubeconfig",
       paramLabel = "FILE",
       description =
-          "Path to the kubeconfig file (default: in-cluster service account, else"
-              + " $KUBECONFIG, else ~/.kube/config).")
+          "Path to the kubeconfig file (default, as kubectl: the files of $KUBECONFIG merged,"
+              + " else ~/.kube/config, else inside a pod its service account).")
   String kubeconfig;
 
   @Option(

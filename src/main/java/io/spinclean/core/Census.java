@@ -14,9 +14,10 @@ final class Census {
   private Census() {}
 
   /**
-   * Observes {@code rs} with its pods (rule 3: those whose ownerReference names its uid). The
-   * result has role UNCLASSIFIED and a placeholder action; {@code halfEnabled} holds the candidate
-   * flag that {@link #withRole} keeps only for a keeper.
+   * Observes {@code rs} with its pods (rule 3: {@link ReplicaSet#owns}, those whose controlling
+   * ownerReference names its uid and whose labels match its selector). The result has role
+   * UNCLASSIFIED and a placeholder action; {@code halfEnabled} holds the candidate flag that {@link
+   * #withRole} keeps only for a keeper.
    */
   static VersionPlan observe(ReplicaSet rs, List<Pod> pods, List<Service> services) {
     int ready = 0;

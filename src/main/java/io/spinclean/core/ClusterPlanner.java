@@ -64,6 +64,14 @@ final class ClusterPlanner {
       String why = "no version names a Service in " + Annotations.LOAD_BALANCERS;
       return unclassified(key, replicaSets, ClusterReason.NOT_TRAFFIC_MANAGED, why, List.of());
     }
+    // Rule 3: a selector that cannot be read must never widen (nor silently empty) a version.
+    for (ReplicaSet rs : replicaSets) {
+      Optional<String> problem = rs.selector().problem();
+      if (problem.isPresent()) {
+        String why = rs.name() + ": " + problem.get();
+        return unclassified(key, replicaSets, ClusterReason.MALFORMED_SELECTOR, why, List.of());
+      }
+    }
     List<Service> services = new ArrayList<>();
     List<String> missing = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
@@ -132,7 +140,10 @@ final class ClusterPlanner {
   private List<VersionPlan> observe(List<ReplicaSet> replicaSets, List<Service> services) {
     List<VersionPlan> versions = new ArrayList<>();
     for (ReplicaSet rs : replicaSets) {
-      List<Pod> pods = podsByOwner.getOrDefault(rs.namespace() + "/" + rs.uid(), List.of());
+      List<Pod> pods =
+          podsByOwner.getOrDefault(rs.namespace() + "/" + rs.uid(), List.of()).stream()
+              .filter(rs::owns)
+              .toList();
       versions.add(Census.observe(rs, pods, services));
     }
     versions.sort(OLDEST_FIRST);

@@ -25,8 +25,10 @@ public final class Planner {
   public Plan plan(Snapshot snapshot) {
     Map<String, List<Pod>> podsByOwner = new HashMap<>();
     for (Pod pod : snapshot.pods()) {
-      for (String owner : pod.ownerUids()) {
-        podsByOwner.computeIfAbsent(pod.namespace() + "/" + owner, k -> new ArrayList<>()).add(pod);
+      if (!pod.controllerUid().isEmpty()) {
+        podsByOwner
+            .computeIfAbsent(pod.namespace() + "/" + pod.controllerUid(), k -> new ArrayList<>())
+            .add(pod);
       }
     }
     Map<String, Service> servicesByName = new HashMap<>();

@@ -2,12 +2,13 @@ package io.spinclean.core;
 
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * A Pod as the planner needs it.
  *
- * @param ownerUids uids named by the pod's ownerReferences
+ * @param controllerUid the uid named by the pod's controlling ownerReference ({@code controller:
+ *     true}; Kubernetes allows at most one), empty when it has none. Other ownerReferences are not
+ *     kept: anyone who may create pods can name any uid in one (rule 3 in docs/decisions.md)
  * @param ready the Ready condition is True
  * @param terminating {@code metadata.deletionTimestamp} is set
  */
@@ -15,7 +16,7 @@ public record Pod(
     String namespace,
     String name,
     String uid,
-    Set<String> ownerUids,
+    String controllerUid,
     Map<String, String> labels,
     boolean ready,
     boolean terminating) {
@@ -23,7 +24,7 @@ public record Pod(
     Objects.requireNonNull(namespace, "namespace");
     Objects.requireNonNull(name, "name");
     uid = uid == null ? "" : uid;
-    ownerUids = Set.copyOf(ownerUids);
+    controllerUid = controllerUid == null ? "" : controllerUid;
     labels = Map.copyOf(labels);
   }
 

@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param labels {@code metadata.labels}
  * @param templateLabels {@code spec.template.metadata.labels}
  * @param replicas {@code spec.replicas}
+ * @param selector {@code spec.selector}
  */
 public record ReplicaSet(
     String namespace,
@@ -26,7 +27,8 @@ public record ReplicaSet(
     Map<String, String> annotations,
     Map<String, String> labels,
     Map<String, String> templateLabels,
-    int replicas) {
+    int replicas,
+    Selector selector) {
   public ReplicaSet {
     Objects.requireNonNull(namespace, "namespace");
     Objects.requireNonNull(name, "name");
@@ -39,5 +41,17 @@ public record ReplicaSet(
     if (replicas < 0) {
       throw new IllegalArgumentException("replicas < 0: " + replicas);
     }
+    Objects.requireNonNull(selector, "selector");
+  }
+
+  /**
+   * Rule 3: a pod is this ReplicaSet's when its controlling ownerReference names this uid and its
+   * labels match {@link #selector()} (SPINNAKER.md §3; an unreadable selector matches nothing).
+   */
+  public boolean owns(Pod pod) {
+    return !uid.isEmpty()
+        && uid.equals(pod.controllerUid())
+        && namespace.equals(pod.namespace())
+        && selector.matches(pod.labels());
   }
 }

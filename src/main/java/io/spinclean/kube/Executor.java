@@ -238,9 +238,7 @@ public final class Executor {
         rs.uid(),
         rs.resourceVersion(),
         rs.templateLabels(),
-        snapshot.pods().stream()
-            .filter(p -> p.namespace().equals(key.namespace()) && p.ownerUids().contains(rs.uid()))
-            .toList(),
+        snapshot.pods().stream().filter(rs::owns).toList(),
         services);
   }
 

@@ -1,36 +1,32 @@
 package io.spinclean.kube;
 
-import io.fabric8.kubernetes.api.model.NamedContext;
 import io.fabric8.kubernetes.api.model.PodList;
 import io.fabric8.kubernetes.api.model.ServiceList;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetList;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.spinclean.core.Snapshot;
-import java.io.File;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Collectors;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import tools.jackson.core.JacksonException;
 
 /**
- * A connection to one Kubernetes API server, found the way kubectl finds it: {@code --kubeconfig
- * FILE} if given, else {@code KUBECONFIG}, else {@code ~/.kube/config}, else, inside a pod, the
- * pod's service account. {@code --context} picks a context of the kubeconfig. TLS certificates are
- * always verified as the kubeconfig says; spinclean never turns verification off.
+ * A connection to one Kubernetes API server, found exactly the way kubectl finds it ({@link
+ * Kubeconfig}): {@code --kubeconfig FILE} if given, else the files of {@code KUBECONFIG} merged,
+ * else {@code ~/.kube/config}, else, inside a pod, the pod's service account. {@code --context}
+ * picks a context of the kubeconfig. fabric8's own system properties and variables ({@code
+ * KUBERNETES_MASTER}, {@code KUBERNETES_NAMESPACE}, {@code KUBERNETES_TRUST_CERTIFICATES}, ...)
+ * change nothing. TLS certificates are verified as the kubeconfig says; spinclean never turns
+ * verification off.
  *
  * <p>Every request has a {@link #REQUEST_TIMEOUT} and every connection attempt a {@link
  * #CONNECT_TIMEOUT}. A request that fails with 429, a 5xx or an I/O error (a timeout included) is
@@ -70,26 +66,13 @@ public final class KubeConnection implements AutoCloseable {
    *     not in it; the message says which
    */
   public static KubeConnection open(String kubeconfig, String context) throws ApiException {
-    Config config = kubeconfig == null ? autoConfigure(context) : fromFile(kubeconfig, context);
-    String file =
-        kubeconfig != null
-            ? kubeconfig
-            : config.getFile() == null ? null : config.getFile().getPath();
-    NamedContext current = config.getCurrentContext();
-    if (context != null && (current == null || !context.equals(current.getName()))) {
-      // fabric8 silently falls back to the current context; kubectl refuses, and so do we
-      throw new ApiException(
-          "context \""
-              + context
-              + "\" not found in kubeconfig "
-              + (file == null ? "(none found)" : file)
-              + contextNames(config));
-    }
-    if (file != null && current == null) {
-      throw new ApiException(
-          "kubeconfig " + file + " has no current-context: pass --context" + contextNames(config));
-    }
-    return create(config);
+    return open(kubeconfig, context, new Kubeconfig(System.getenv(), Kubeconfig.SERVICE_ACCOUNT));
+  }
+
+  /** {@link #open(String, String)} with the environment and service account given. */
+  static KubeConnection open(String kubeconfig, String context, Kubeconfig found)
+      throws ApiException {
+    return create(found.resolve(kubeconfig, context));
   }
 
   /**
@@ -198,60 +181,7 @@ public final class KubeConnection implements AutoCloseable {
     client.close();
   }
 
-  private static Config fromFile(String kubeconfig, String context) throws ApiException {
-    Path path = Path.of(kubeconfig);
-    if (!Files.exists(path)) {
-      throw new ApiException("kubeconfig " + kubeconfig + ": no such file");
-    }
-    if (Files.isDirectory(path)) {
-      throw new ApiException("kubeconfig " + kubeconfig + ": is a directory");
-    }
-    try {
-      return Config.fromKubeconfig(context, new File(kubeconfig));
-    } catch (RuntimeException e) { // fabric8 lets the YAML parser's exceptions through
-      throw new ApiException(
-          "kubeconfig " + kubeconfig + ": not a valid kubeconfig (" + rootMessage(e) + ")", e);
-    }
-  }
-
-  private static Config autoConfigure(String context) throws ApiException {
-    Config config;
-    try {
-      config = Config.autoConfigure(context);
-    } catch (KubernetesClientException e) {
-      throw new ApiException("cannot read the kubeconfig (" + rootMessage(e) + ")", e);
-    }
-    if (config.getFile() == null && !configuredWithoutFile(System.getenv())) {
-      throw new ApiException(
-          "no Kubernetes configuration found: pass --kubeconfig, set KUBECONFIG or create"
-              + " ~/.kube/config (inside a pod, the service account is used)");
-    }
-    return config;
-  }
-
-  /**
-   * Without a kubeconfig, fabric8 falls back to https://kubernetes.default.svc; that is right only
-   * inside a pod (KUBERNETES_SERVICE_HOST is set) or when the server is named explicitly.
-   */
-  static boolean configuredWithoutFile(Map<String, String> env) {
-    return env.get("KUBERNETES_SERVICE_HOST") != null
-        || env.get("KUBERNETES_MASTER") != null
-        || System.getProperty(Config.KUBERNETES_MASTER_SYSTEM_PROPERTY) != null;
-  }
-
-  private static String contextNames(Config config) {
-    if (config.getContexts() == null || config.getContexts().isEmpty()) {
-      return "";
-    }
-    return " (its contexts: "
-        + config.getContexts().stream()
-            .map(NamedContext::getName)
-            .sorted()
-            .collect(Collectors.joining(", "))
-        + ")";
-  }
-
-  private static String rootMessage(Throwable e) {
+  static String rootMessage(Throwable e) {
     String said = null;
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof JacksonException j) {

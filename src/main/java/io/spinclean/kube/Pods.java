@@ -11,11 +11,14 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * The pods of one ReplicaSet, as they are now: pods whose ownerReference names its uid.
+ * The pods of one ReplicaSet, as they are now: pods whose controlling ownerReference ({@code
+ * controller: true}) names its uid.
  *
- * <p>Invariant: ownership is decided by the uid alone. The label selector only narrows what the API
- * server sends (on a namespace of 50,000 pods, a version's few instead of all of them); a pod of
- * another ReplicaSet can carry the same labels, and is never taken for one of this one's.
+ * <p>Invariant: ownership is decided by the controller's uid. Another ownerReference naming the uid
+ * does not count: anyone who may create pods can write one (issue 10). The label selector narrows
+ * what the API server sends (on a namespace of 50,000 pods, a version's few instead of all of
+ * them); a pod of another ReplicaSet can carry the same labels, and is never taken for one of this
+ * one's.
  *
  * <p>The list is paged ({@link Pages}): {@value LiveReader#PAGE_SIZE} a page, {@code continue}
  * tokens, one fresh start when a token has expired (410 Gone).
@@ -24,7 +27,7 @@ final class Pods {
   private Pods() {}
 
   /**
-   * One paged list of the pods matching {@code labelSelector}, filtered by owner.
+   * One paged list of the pods matching {@code labelSelector}, filtered by controlling owner.
    *
    * @param labelSelector as {@link #selector} makes it; empty lists every pod of the namespace
    * @throws KubernetesClientException the list failed, or expired twice while paging (code 410)
@@ -35,7 +38,7 @@ final class Pods {
         options -> client.pods().inNamespace(namespace).list(options),
         labelSelector,
         SnapshotMapper::pod,
-        pod -> pod.ownerUids().contains(ownerUid));
+        pod -> ownerUid.equals(pod.controllerUid()));
   }
 
   /**

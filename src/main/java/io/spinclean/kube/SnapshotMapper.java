@@ -1,5 +1,7 @@
 package io.spinclean.kube;
 
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.PodCondition;
@@ -9,15 +11,15 @@ import io.fabric8.kubernetes.api.model.ServiceSpec;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetSpec;
 import io.spinclean.core.Pod;
 import io.spinclean.core.ReplicaSet;
+import io.spinclean.core.Selector;
 import io.spinclean.core.Service;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * fabric8 objects to the core records, keeping only what the planner reads: a snapshot may hold
@@ -60,22 +62,17 @@ final class SnapshotMapper {
         spinnakerAnnotations(meta.getAnnotations()),
         strings(meta.getLabels()),
         templateLabels,
-        replicas);
+        replicas,
+        selector(spec == null ? null : spec.getSelector()));
   }
 
   static Pod pod(io.fabric8.kubernetes.api.model.Pod pod) {
     ObjectMeta meta = meta(pod.getMetadata());
-    Set<String> owners = new HashSet<>();
-    for (OwnerReference ref : list(meta.getOwnerReferences())) {
-      if (ref != null && ref.getUid() != null) {
-        owners.add(ref.getUid());
-      }
-    }
     return new Pod(
         namespace(meta),
         meta.getName(),
         meta.getUid(),
-        owners,
+        controllerUid(meta.getOwnerReferences()),
         strings(meta.getLabels()),
         ready(pod.getStatus()),
         meta.getDeletionTimestamp() != null);
@@ -113,6 +110,56 @@ final class SnapshotMapper {
       throw new IllegalArgumentException(
           "metadata.creationTimestamp is not an RFC 3339 time: \"" + text + "\"", e);
     }
+  }
+
+  /**
+   * {@code spec.selector} as written. Nothing is dropped: a missing selector has no term and a
+   * requirement that cannot be read is kept as it is, so that the planner refuses its cluster
+   * (Selector's invariant); a null label value is the empty string, as the API server reads it.
+   */
+  static Selector selector(LabelSelector selector) {
+    if (selector == null) {
+      return Selector.of(Map.of());
+    }
+    Map<String, String> matchLabels = new HashMap<>();
+    if (selector.getMatchLabels() != null) {
+      selector
+          .getMatchLabels()
+          .forEach((k, v) -> matchLabels.put(k == null ? "" : k, v == null ? "" : v));
+    }
+    List<Selector.Requirement> expressions = new ArrayList<>();
+    for (LabelSelectorRequirement r : list(selector.getMatchExpressions())) {
+      if (r == null) {
+        expressions.add(new Selector.Requirement("", "", List.of()));
+        continue;
+      }
+      List<String> values = new ArrayList<>();
+      list(r.getValues()).forEach(v -> values.add(v == null ? "" : v));
+      expressions.add(new Selector.Requirement(r.getKey(), r.getOperator(), values));
+    }
+    return new Selector(matchLabels, expressions);
+  }
+
+  /**
+   * The uid of the pod's controlling ownerReference ({@code controller: true}), or empty. Only the
+   * controller makes a pod a ReplicaSet's (rule 3 in docs/decisions.md): any other ownerReference
+   * can name any uid. The API server allows one controller; a dump with more is refused.
+   */
+  private static String controllerUid(List<OwnerReference> owners) {
+    String found = "";
+    for (OwnerReference ref : list(owners)) {
+      if (ref != null && Boolean.TRUE.equals(ref.getController())) {
+        if (!found.isEmpty() || ref.getUid() == null || ref.getUid().isEmpty()) {
+          throw new IllegalArgumentException(
+              "metadata.ownerReferences: "
+                  + (found.isEmpty()
+                      ? "the controller has no uid"
+                      : "more than one has controller: true"));
+        }
+        found = ref.getUid();
+      }
+    }
+    return found;
   }
 
   /** An owner with {@code controller: true} (e.g. a Deployment) manages the ReplicaSet. */

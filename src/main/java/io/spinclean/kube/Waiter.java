@@ -139,7 +139,9 @@ final class Waiter {
               .forEach(
                   p -> {
                     remaining.add(namespace + "/" + p.name() + " (pod)");
-                    p.ownerUids().stream().filter(owners::contains).forEach(unfinished::add);
+                    if (owners.contains(p.controllerUid())) {
+                      unfinished.add(p.controllerUid());
+                    }
                   });
         }
       }
@@ -200,7 +202,7 @@ final class Waiter {
               options -> client.pods().inNamespace(namespace).list(options),
               "",
               SnapshotMapper::pod,
-              p -> p.ownerUids().stream().anyMatch(owners::contains))
+              p -> owners.contains(p.controllerUid()))
           .forEach(p -> found.put(p.name(), p));
     }
     return found.values();

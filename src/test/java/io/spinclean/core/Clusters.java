@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
  * traffic annotation naming every Service of the cluster, a template labeled for all of them, and
  * the artifact version and sequence taken from its {@code -vNNN} suffix; a version created at
  * {@link #BASE} plus as many hours as its number. Services select {@code load-balancer-<name>:
- * "true"}.
+ * "true"}. A version's {@code spec.selector} is {@code app: <application>}, which its pods carry.
  */
 final class Clusters {
   static final String NAMESPACE = "example";
@@ -141,7 +141,7 @@ final class Clusters {
                 namespace,
                 "stray-" + i,
                 uid(namespace, "stray-" + i),
-                Set.of("uid-of-something-else"),
+                "uid-of-something-else",
                 selectorLabels(services.keySet()),
                 true,
                 false));
@@ -190,6 +190,7 @@ final class Clusters {
     private boolean controlled;
     private boolean terminating;
     private Integer replicas;
+    private Selector selector;
     private final List<PodGroup> groups = new ArrayList<>();
 
     private VersionBuilder(String name) {
@@ -305,6 +306,27 @@ final class Clusters {
       return this;
     }
 
+    /** The version's {@code spec.selector}; its pods carry its matchLabels. */
+    VersionBuilder selector(Selector s) {
+      this.selector = s;
+      return this;
+    }
+
+    /**
+     * The last pods have no controlling ownerReference; one with {@code controller: false} naming
+     * this version is not kept by the mapper, so in a snapshot they have no owner at all.
+     */
+    VersionBuilder uncontrolled() {
+      last().controlled = false;
+      return this;
+    }
+
+    /** The last pods lack the selector's matchLabels (still controlled by this version). */
+    VersionBuilder outsideSelector() {
+      last().matchSelector = false;
+      return this;
+    }
+
     private PodGroup last() {
       if (groups.isEmpty()) {
         throw new IllegalStateException("add pods to " + name + " before describing them");
@@ -333,11 +355,17 @@ final class Clusters {
       Set<String> templated = templateServices == null ? all : templateServices;
       template.putAll(c.selectorLabels(templated));
       String uid = uid(c.namespace, name);
+      Selector sel = selector != null ? selector : Selector.of(Map.of("app", c.application));
       int podCount = 0;
       for (PodGroup g : groups) {
         for (int i = 0; i < g.count; i++) {
           String podName = name + "-" + podCount++;
           Map<String, String> labels = new LinkedHashMap<>(Map.of("app", c.application));
+          if (g.matchSelector) {
+            labels.putAll(sel.matchLabels());
+          } else {
+            sel.matchLabels().keySet().forEach(labels::remove);
+          }
           if (g.exactLabels != null) {
             labels.putAll(g.exactLabels);
           } else {
@@ -350,7 +378,7 @@ final class Clusters {
                   c.namespace,
                   podName,
                   uid(c.namespace, podName),
-                  Set.of(uid),
+                  g.controlled ? uid : "",
                   labels,
                   g.ready,
                   g.terminating));
@@ -369,7 +397,8 @@ final class Clusters {
               ann,
               Map.of("app.kubernetes.io/managed-by", "spinnaker"),
               template,
-              replicas != null ? replicas : podCount));
+              replicas != null ? replicas : podCount,
+              sel));
     }
   }
 
@@ -387,6 +416,8 @@ final class Clusters {
 
     boolean ready = true;
     boolean terminating;
+    boolean controlled = true;
+    boolean matchSelector = true;
 
     PodGroup(int count, boolean likeTemplate) {
       this.count = count;

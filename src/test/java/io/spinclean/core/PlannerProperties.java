@@ -115,7 +115,7 @@ class PlannerProperties {
         new Snapshot(
             s.takenAt(),
             s.replicaSets().stream().filter(rs -> !deleted.contains(rs.uid())).toList(),
-            s.pods().stream().filter(p -> Collections.disjoint(p.ownerUids(), deleted)).toList(),
+            s.pods().stream().filter(p -> !deleted.contains(p.controllerUid())).toList(),
             s.services());
 
     Plan again = new Planner(w.policy()).plan(after);
@@ -175,11 +175,10 @@ class PlannerProperties {
 
   /** Ready, not terminating pods of these ReplicaSets that carry Service {@code s}'s selector. */
   private static long servingPods(World w, List<ReplicaSet> owners, String ns, int s) {
-    Set<String> uids = owners.stream().map(ReplicaSet::uid).collect(Collectors.toSet());
     Map<String, String> selector = RandomWorlds.selector(s);
     return w.snapshot().pods().stream()
         .filter(p -> p.namespace().equals(ns))
-        .filter(p -> !Collections.disjoint(p.ownerUids(), uids))
+        .filter(p -> owners.stream().anyMatch(rs -> rs.owns(p)))
         .filter(p -> p.ready() && !p.terminating())
         .filter(p -> p.labels().entrySet().containsAll(selector.entrySet()))
         .count();

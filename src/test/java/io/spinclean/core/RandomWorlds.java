@@ -182,13 +182,13 @@ final class RandomWorlds {
       PodSpec spec = podSpecs.get(p);
       boolean owned = spec.owner() >= 0 && spec.owner() < rss.size();
       String ns = owned ? rss.get(spec.owner()).namespace() : NAMESPACES.get(p % 2);
-      Set<String> owners = owned ? Set.of(rss.get(spec.owner()).uid()) : Set.of("uid-stranger");
+      String owner = owned ? rss.get(spec.owner()).uid() : "uid-stranger";
       pods.add(
           new Pod(
               ns,
               "pod-" + p,
               "pod-uid-" + p,
-              owners,
+              owner,
               labels(spec.labels()),
               spec.ready(),
               spec.terminating()));
@@ -223,7 +223,8 @@ final class RandomWorlds {
         ann,
         Map.of(),
         labels(spec.template()),
-        1);
+        1,
+        Selector.of(Map.of("app", "x")));
   }
 
   private static String entries(Set<Integer> services) {

@@ -90,7 +90,7 @@ class DumpReaderTest {
     Pod notReady =
         s.pods().stream().filter(p -> p.name().equals("webapp-v002-k2j8w")).findFirst().get();
     assertThat(notReady.ready()).isFalse();
-    assertThat(notReady.ownerUids()).containsExactly(v002.uid());
+    assertThat(notReady.controllerUid()).isEqualTo(v002.uid());
     assertThat(s.pods().stream().filter(Pod::ready)).hasSize(13);
   }
 
@@ -118,7 +118,7 @@ class DumpReaderTest {
     assertThat(frontend.controlled()).as("owned by a Deployment").isTrue();
     assertThat(names(s.pods())).containsExactly("backend-v014-xkvwh", "backend-v015-vhglj");
     assertThat(s.pods()).allSatisfy(p -> assertThat(p.ready()).isTrue());
-    assertThat(s.pods().get(1).ownerUids()).containsExactly(v015.uid());
+    assertThat(s.pods().get(1).controllerUid()).isEqualTo(v015.uid());
     assertThat(s.services())
         .containsExactly(
             new Service("backend-ns", "backendlb", Map.of("load-balancer", "backend")));

@@ -63,7 +63,8 @@ class EmbeddedApiServerTest {
         r.annotations(),
         r.labels(),
         r.templateLabels(),
-        r.replicas());
+        r.replicas(),
+        r.selector());
   }
 
   @Test

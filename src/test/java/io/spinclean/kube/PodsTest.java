@@ -148,6 +148,25 @@ class PodsTest {
     assertThat(Pods.selector(new LabelSelectorBuilder().build(), List.of())).isEmpty();
   }
 
+  /**
+   * Issue 10: a pod whose ownerReference names the version without {@code controller: true} is not
+   * its pod, whatever its labels: anyone who may create pods can write such a reference.
+   */
+  @Test
+  void onlyPodsTheVersionControlsAreItsOwn() {
+    fx.admin.pods().inNamespace(NS).resource(pod("web-v003-a", OWNER)).create();
+    Pod forged = pod("forged", OWNER);
+    forged.getMetadata().getOwnerReferences().get(0).setController(false);
+    fx.admin.pods().inNamespace(NS).resource(forged).create();
+    Pod unset = pod("unset", OWNER);
+    unset.getMetadata().getOwnerReferences().get(0).setController(null);
+    fx.admin.pods().inNamespace(NS).resource(unset).create();
+
+    var pods = Pods.ownedBy(fx.client, NS, OWNER, SELECTOR);
+
+    assertThat(pods).extracting(io.spinclean.core.Pod::name).containsExactly("web-v003-a");
+  }
+
   private static Pod pod(String name, String ownerUid) {
     return new PodBuilder()
         .withNewMetadata()

@@ -3,6 +3,8 @@ package io.spinclean.kube;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -11,16 +13,26 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
+import io.spinclean.core.ClusterPlan;
+import io.spinclean.core.Planner;
 import io.spinclean.core.Pod;
+import io.spinclean.core.Policy;
 import io.spinclean.core.ReplicaSet;
+import io.spinclean.core.Selector;
 import io.spinclean.core.Service;
+import io.spinclean.core.Snapshot;
+import java.io.InputStream;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class SnapshotMapperTest {
+  static final String FORGED = "src/test/resources/kube/forged/pod-webapp-v002-forged.json";
+  static final Instant NOW = Instant.parse("2026-11-26T12:00:00Z");
 
   private static ObjectMeta meta(String name) {
     return new ObjectMetaBuilder().withName(name).withNamespace("example").build();
@@ -57,6 +69,14 @@ class SnapshotMapperTest {
             .endMetadata()
             .withNewSpec()
             .withReplicas(3)
+            .withNewSelector()
+            .withMatchLabels(Map.of("app", "web"))
+            .addNewMatchExpression()
+            .withKey("version")
+            .withOperator("In")
+            .withValues("v002")
+            .endMatchExpression()
+            .endSelector()
             .withNewTemplate()
             .withNewMetadata()
             .withLabels(Map.of("load-balancer", "web"))
@@ -84,7 +104,10 @@ class SnapshotMapperTest {
                     "spinclean.io/protect", "true"),
                 Map.of("app", "web"),
                 Map.of("load-balancer", "web"),
-                3));
+                3,
+                new Selector(
+                    Map.of("app", "web"),
+                    List.of(new Selector.Requirement("version", "In", List.of("v002"))))));
   }
 
   @Test
@@ -125,7 +148,7 @@ class SnapshotMapperTest {
   @CsvSource({"true, true", "false, false", ", false"})
   void onlyAControllerOwnerMakesAReplicaSetControlled(Boolean controller, boolean controlled) {
     var rs = new ReplicaSetBuilder().withMetadata(meta("a")).build();
-    rs.getMetadata().setOwnerReferences(java.util.List.of(owner("d-1", controller)));
+    rs.getMetadata().setOwnerReferences(List.of(owner("d-1", controller)));
     assertThat(SnapshotMapper.replicaSet(rs).controlled()).isEqualTo(controlled);
   }
 
@@ -170,15 +193,59 @@ class SnapshotMapperTest {
   }
 
   @Test
-  void podOwnersAreEveryOwnerReference() {
+  void aPodsOwnerIsItsControllingOwnerReferenceOnly() {
     var pod = new PodBuilder().withMetadata(meta("p")).build();
     pod.getMetadata()
-        .setOwnerReferences(java.util.List.of(owner("rs-1", true), owner("other-2", null)));
+        .setOwnerReferences(
+            List.of(owner("other-1", null), owner("rs-2", true), owner("other-3", false)));
+    var uncontrolled = new PodBuilder().withMetadata(meta("q")).build();
+    uncontrolled.getMetadata().setOwnerReferences(List.of(owner("rs-2", false)));
 
-    Pod p = SnapshotMapper.pod(pod);
+    assertThat(SnapshotMapper.pod(pod).controllerUid()).isEqualTo("rs-2");
+    assertThat(SnapshotMapper.pod(pod).namespace()).isEqualTo("example");
+    assertThat(SnapshotMapper.pod(uncontrolled).controllerUid()).isEmpty();
+  }
 
-    assertThat(p.ownerUids()).containsExactlyInAnyOrder("rs-1", "other-2");
-    assertThat(p.namespace()).isEqualTo("example");
+  @Test
+  void aPodWithTwoControllersOrAControllerWithoutUidCannotBeRead() {
+    var two = new PodBuilder().withMetadata(meta("p")).build();
+    two.getMetadata().setOwnerReferences(List.of(owner("rs-1", true), owner("rs-2", true)));
+    var nameless = new PodBuilder().withMetadata(meta("q")).build();
+    nameless.getMetadata().setOwnerReferences(List.of(owner(null, true)));
+
+    assertThatThrownBy(() -> SnapshotMapper.pod(two))
+        .hasMessage("metadata.ownerReferences: more than one has controller: true");
+    assertThatThrownBy(() -> SnapshotMapper.pod(nameless))
+        .hasMessage("metadata.ownerReferences: the controller has no uid");
+  }
+
+  /** A selector is kept as written; what cannot be read is kept too, for the planner to refuse. */
+  @Test
+  void selectorsAreMappedWithoutDroppingATerm() {
+    LabelSelector unknown =
+        new LabelSelectorBuilder()
+            .withMatchLabels(Map.of("app", "web"))
+            .addNewMatchExpression()
+            .withKey("tier")
+            .withOperator("Matches")
+            .withValues("front.*")
+            .endMatchExpression()
+            .build();
+    Map<String, String> nullValue = new java.util.HashMap<>();
+    nullValue.put("app", null);
+
+    assertThat(SnapshotMapper.selector(unknown))
+        .isEqualTo(
+            new Selector(
+                Map.of("app", "web"),
+                List.of(new Selector.Requirement("tier", "Matches", List.of("front.*")))));
+    assertThat(SnapshotMapper.selector(unknown).problem())
+        .contains("matchExpressions operator \"Matches\" is unknown");
+    assertThat(SnapshotMapper.selector(null).problem())
+        .contains("spec.selector is missing or empty: it would select every pod");
+    assertThat(
+            SnapshotMapper.selector(new LabelSelectorBuilder().withMatchLabels(nullValue).build()))
+        .isEqualTo(Selector.of(Map.of("app", "")));
   }
 
   @ParameterizedTest(name = "Ready={0}, ContainersReady={1} -> ready={2}")
@@ -209,7 +276,7 @@ class SnapshotMapperTest {
 
     assertThat(p.ready()).isFalse();
     assertThat(p.labels()).isEmpty();
-    assertThat(p.ownerUids()).isEmpty();
+    assertThat(p.controllerUid()).isEmpty();
   }
 
   @Test
@@ -241,5 +308,28 @@ class SnapshotMapperTest {
   })
   void onlySpinnakerAndSpincleanAnnotationsAreKept(String key, boolean kept) {
     assertThat(SnapshotMapper.isSpinnakerKey(key)).isEqualTo(kept);
+  }
+
+  /**
+   * Issue 10, High #2: a Ready pod carrying the Service's and webapp-v002's labels, whose only
+   * ownerReference names webapp-v002 without {@code controller: true}, is not webapp-v002's pod. It
+   * once made the failed candidate look serving: "keep webapp-v002, DELETE webapp-v001".
+   */
+  @Test
+  void aPodThatDoesNotControllinglyBelongToTheCandidateDoesNotMakeItServe() throws Exception {
+    Snapshot withForged =
+        DumpReader.read(
+            List.of(DumpReaderTest.ARTICLE, FORGED), InputStream.nullInputStream(), NOW);
+
+    ClusterPlan webapp =
+        new Planner(Policy.DEFAULT.withApplications(Set.of("webapp")))
+            .plan(withForged)
+            .clusters()
+            .get(0);
+
+    assertThat(webapp.keep()).contains("webapp-v001");
+    assertThat(webapp.versions())
+        .extracting(v -> v.name() + " " + v.action())
+        .containsExactly("webapp-v001 KEEP", "webapp-v002 DELETE");
   }
 }

@@ -2,6 +2,7 @@ package io.spinclean.render;
 
 import io.spinclean.core.Pod;
 import io.spinclean.core.ReplicaSet;
+import io.spinclean.core.Selector;
 import io.spinclean.core.Service;
 import io.spinclean.core.Snapshot;
 import java.time.Duration;
@@ -10,7 +11,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -60,7 +60,8 @@ final class SnapshotBuilder {
               annotations,
               Map.of("app", v.app),
               v.templateLabels,
-              v.pods.size()));
+              v.pods.size(),
+              Selector.of(Map.of("app", "pod"))));
       for (int p = 0; p < v.pods.size(); p++) {
         PodSpec spec = v.pods.get(p);
         pods.add(
@@ -68,7 +69,7 @@ final class SnapshotBuilder {
                 v.namespace,
                 v.name + "-pod" + p,
                 uid + "-pod" + p,
-                Set.of(uid),
+                uid,
                 spec.labels,
                 spec.ready,
                 false));

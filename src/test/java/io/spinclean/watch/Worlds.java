@@ -3,6 +3,7 @@ package io.spinclean.watch;
 import io.spinclean.core.ClusterKey;
 import io.spinclean.core.Pod;
 import io.spinclean.core.ReplicaSet;
+import io.spinclean.core.Selector;
 import io.spinclean.core.Service;
 import io.spinclean.core.Snapshot;
 import java.time.Duration;
@@ -10,7 +11,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Snapshots of cluster {@code replicaSet webapp} in namespace {@code prod}, fronted by Service
@@ -47,15 +47,16 @@ final class Worlds {
                 "[\"service webapp\"]"),
             Map.of(),
             SELECTOR,
-            readyServing + unreadyLabeled));
+            readyServing + unreadyLabeled,
+            Selector.of(Map.of("app", "webapp"))));
     for (int i = 0; i < readyServing + unreadyLabeled; i++) {
       pods.add(
           new Pod(
               "prod",
               name + "-" + i,
               uid + "-" + i,
-              Set.of(uid),
-              SELECTOR,
+              uid,
+              Map.of("app", "webapp", "load-balancer-webapp", "true"),
               i < readyServing,
               false));
     }
