@@ -6,6 +6,8 @@ import io.spinclean.deploy.ControllerRun.Pod;
 import io.spinclean.deploy.ControllerRun.Run;
 import io.spinclean.deploy.Rbac.Permission;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -150,6 +152,47 @@ class ControllerRbacTest {
         .containsExactly("watch apps/replicasets (cluster-wide)");
     assertThat(run.used()).doesNotContain(new Permission("delete", "apps", "replicasets"));
     assertThat(run.replicaSets()).containsAll(DELETED);
+  }
+
+  /**
+   * A version newer than the keeper, 45 minutes old, may still be in Spinnaker's "Wait For Manifest
+   * Stable" (30 minutes by default, counted from later than the ReplicaSet's creation): the shipped
+   * controller, enforcing, keeps it (watch's own --min-age default, 1h). A --min-age of 35m, as
+   * deployment.yaml once passed, deletes it.
+   */
+  @Test
+  void theShippedControllerKeepsACandidateSpinnakerMayStillWaitFor() throws Exception {
+    List<ObjectNode> objects = Kustomize.render(CONTROLLER);
+    Pod pod = Pod.of(objects);
+    Rbac rbac = new Rbac(objects, pod.namespace(), pod.serviceAccount());
+    ObjectNode young = ControllerRun.item("ReplicaSet", "webapp-v001");
+    ObjectNode meta = (ObjectNode) young.get("metadata");
+    meta.put("name", "webapp-v003")
+        .put("uid", "uid-webapp-v003")
+        .put("creationTimestamp", Instant.now().minus(Duration.ofMinutes(45)).toString());
+    meta.remove("resourceVersion");
+    ((ObjectNode) meta.get("annotations")).put("moniker.spinnaker.io/sequence", "3");
+    young.remove("status");
+    // Only --settle shortened, and enforcing: --min-age is the Deployment's.
+    List<String> shipped =
+        pod.args().stream()
+            .map(a -> a.startsWith("--settle=") ? "--settle=500ms" : a)
+            .filter(a -> !a.equals("--dry-run"))
+            .toList();
+    List<String> old = new ArrayList<>(shipped);
+    old.add("--min-age=35m");
+
+    CompletableFuture<Run> before =
+        CompletableFuture.supplyAsync(
+            () -> ControllerRun.run(tmp, rbac, pod.with(old), List.of("example"), List.of(young)));
+    Run run = ControllerRun.run(tmp, rbac, pod.with(shipped), List.of("example"), List.of(young));
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.replicaSets())
+        .as(run.out())
+        .contains("webapp-v003")
+        .doesNotContain("webapp-v002");
+    assertThat(before.join().replicaSets()).doesNotContain("webapp-v003", "webapp-v002");
   }
 
   /**
