@@ -104,6 +104,9 @@ class LeaderWritesTest {
         .edit(
             l -> {
               l.getSpec().setHolderIdentity("intruder");
+              // a holder that keeps renewing: on a loaded machine the batch can outlast FAST's
+              // 1.5 s lease, and "a" must not win the Lease back before it writes
+              l.getSpec().setLeaseDurationSeconds(3600);
               l.getSpec().setAcquireTime(ZonedDateTime.now(ZoneOffset.UTC));
               l.getSpec().setRenewTime(ZonedDateTime.now(ZoneOffset.UTC));
               return l;
