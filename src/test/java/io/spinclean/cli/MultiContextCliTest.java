@@ -180,6 +180,23 @@ class MultiContextCliTest {
     }
   }
 
+  /** The help text with its line wrapping undone. */
+  static String help(String... args) {
+    return Run.of(args).out().replaceAll("\\s+", " ");
+  }
+
+  @Test
+  void helpShowsSeveralContextsAndWatchStaysOneContextPerProcess() {
+    assertThat(help("plan", "--help"))
+        .contains("spinclean plan --all-contexts")
+        .contains("--max-deletions counts over the whole run");
+    assertThat(help("apply", "--help"))
+        .contains("spinclean apply --context prod-eu,prod-us")
+        .contains("--max-deletions counts over the whole run");
+    assertThat(help("watch", "--help")).contains("One context per process");
+    assertThat(Run.of("watch", "--all-contexts").exitCode()).isEqualTo(2);
+  }
+
   @Test
   void contextAndAllContextsTogetherAreAUsageError() throws Exception {
     Run run = Run.of("plan", "--kubeconfig", kubeconfig(), "--context", "a", "--all-contexts");
