@@ -77,6 +77,27 @@ class MultiContextCliTest {
   }
 
   @Test
+  void aForbiddenContextIsOneSentenceAndTheOtherIsPlanned() throws Exception {
+    a.mock()
+        .expect()
+        .get()
+        .withPath("/apis/apps/v1/namespaces/example/replicasets?limit=500")
+        .andReturn(
+            403,
+            "{\"kind\":\"Status\",\"status\":\"Failure\",\"reason\":\"Forbidden\",\"code\":403,"
+                + "\"message\":\"replicasets is forbidden\"}")
+        .always();
+    Run run = Run.of("plan", "--kubeconfig", kubeconfig(), "--context", "a,b", "-o", "json");
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    JsonNode doc = MAPPER.readTree(run.out());
+    assertThat(contextsOfClusters(doc)).containsExactly("b", "b", "b");
+    assertThat(doc.at("/contexts/0/status").asString()).isEqualTo("error");
+    assertThat(doc.at("/contexts/0/error").asString()).contains("403").doesNotContain("\n");
+    assertThat(doc.at("/contexts/1/status").asString()).isEqualTo("ok");
+  }
+
+  @Test
   void planTableHeadsEachContextAndSumsUp() throws Exception {
     Run run = Run.of("plan", "--kubeconfig", kubeconfig(), "--context", "a,c", "--context", "b");
 
