@@ -48,18 +48,26 @@ import picocli.CommandLine.Spec;
       "  spinclean apply -n example",
       "  spinclean apply -n prod --application webapp --drain 2m --wait",
       "  spinclean apply -A --max-deletions 10 -o json",
+      "  spinclean apply --context prod-eu,prod-us -n web --max-deletions 20",
+      "",
+      "With several contexts (--context a,b or --all-contexts) every context is planned first"
+          + " and every plan printed, in kubeconfig order; then each context re-plans and deletes"
+          + " on its own, with its own connection, at most --parallel at once. A context that"
+          + " fails is reported and the others are applied. --max-deletions counts over the whole"
+          + " run: when all contexts together would delete more, every context is refused and"
+          + " nothing is deleted anywhere.",
       "",
       "Exit codes: 0 done; 1 could not run; 2 usage error; 3 a cluster was refused or a deletion"
           + " was skipped because its version changed; 4 a deletion failed (or its outcome is"
-          + " unknown); 5 deleted, but --wait ended with objects remaining. When several apply: 1"
-          + " and 2, then 4, then 3, then 5."
+          + " unknown); 5 deleted, but --wait ended with objects remaining. When several apply (also"
+          + " over several contexts): 1 and 2, then 4, then 3, then 5."
     })
 final class ApplyCommand implements Callable<Integer> {
   @ParentCommand Spinclean root;
 
   @Mixin SelectionOptions selection;
   @Mixin PolicyOptions policyOptions;
-  @Mixin ConnectionOptions connection;
+  @Mixin ContextOptions connection;
 
   @Option(
       names = {"-o", "--output"},
@@ -118,7 +126,11 @@ final class ApplyCommand implements Callable<Integer> {
           "apply acts on the live cluster only; to see a plan of a file use 'spinclean plan -f'");
     }
     selection.validate();
-    try (KubeConnection conn = KubeConnection.open(connection.kubeconfig, connection.context)) {
+    connection.validate();
+    if (connection.several()) {
+      return new ApplyContexts(this).run();
+    }
+    try (KubeConnection conn = KubeConnection.open(connection.kubeconfig, connection.single())) {
       Scope scope = selection.scope(conn.defaultNamespace());
       Policy policy = policyOptions.toPolicy(Set.copyOf(scope.namespaces()), selection);
       Planner planner = new Planner(policy);

@@ -18,6 +18,8 @@ final class ConnectionOptions {
   @Option(
       names = "--context",
       paramLabel = "NAME",
-      description = "The kubeconfig context to use (default: the current context).")
+      description =
+          "The kubeconfig context to use (default: the current context). One context per"
+              + " process: watch one cluster per controller; plan and apply take several.")
   String context;
 }

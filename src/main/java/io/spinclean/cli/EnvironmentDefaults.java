@@ -21,13 +21,18 @@ import picocli.CommandLine.ParseResult;
  * <p>A flag on the command line always wins: over the variable of the same option (picocli asks for
  * defaults only for options the command line did not give), and over the variable of a rival option
  * that the flag excludes ({@code -n} silences {@code SPINCLEAN_ALL_NAMESPACES}, {@code -A} silences
- * {@code SPINCLEAN_NAMESPACE}). A usage error about a value that came from a variable names the
- * variable and its value ({@link #explain}).
+ * {@code SPINCLEAN_NAMESPACE}; {@code --context} and {@code --all-contexts} likewise). A usage
+ * error about a value that came from a variable names the variable and its value ({@link
+ * #explain}).
  */
 final class EnvironmentDefaults implements IDefaultValueProvider {
   /** Options that exclude each other: a flag for one silences the variable of the other. */
   private static final Map<String, String> RIVALS =
-      Map.of("--namespace", "--all-namespaces", "--all-namespaces", "--namespace");
+      Map.of(
+          "--namespace", "--all-namespaces",
+          "--all-namespaces", "--namespace",
+          "--context", "--all-contexts",
+          "--all-contexts", "--context");
 
   /** picocli's prefix of a conversion error, e.g. {@code Invalid value for option '--x': }. */
   private static final Pattern INVALID_VALUE =

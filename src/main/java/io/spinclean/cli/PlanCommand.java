@@ -33,16 +33,24 @@ import picocli.CommandLine.ParentCommand;
       "  spinclean plan -n example",
       "  kubectl get rs,pods,svc -A -o json | spinclean plan -f - -o json",
       "  spinclean plan -f examples/article.json --application webapp",
+      "  spinclean plan --all-contexts -A -o json",
+      "  spinclean plan --context prod-eu,prod-us --parallel 2",
       "",
-      "Exit codes: 0 ok; 1 could not run; 2 usage error or unreadable input; 3 a cluster was"
-          + " refused."
+      "With several contexts (--context a,b or --all-contexts) each is read and planned on its"
+          + " own, with its own credentials and default namespace (unless -n/-A), at most"
+          + " --parallel at once; the output is in kubeconfig order. A context that fails is"
+          + " reported and the others are planned. --max-deletions counts over the whole run:"
+          + " when all contexts together would delete more, every context is refused.",
+      "",
+      "Exit codes: 0 ok; 1 could not run (with several contexts: one of them); 2 usage error or"
+          + " unreadable input; 3 a cluster was refused."
     })
 final class PlanCommand implements Callable<Integer> {
   @ParentCommand Spinclean root;
 
   @Mixin SelectionOptions selection;
   @Mixin PolicyOptions policyOptions;
-  @Mixin ConnectionOptions connection;
+  @Mixin ContextOptions connection;
 
   @Option(
       names = {"-f", "--filename"},
@@ -64,6 +72,10 @@ final class PlanCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     selection.validate();
+    connection.validate();
+    if (files.isEmpty() && connection.several()) {
+      return PlanContexts.run(root, connection, selection, policyOptions, output);
+    }
     try {
       Plan plan = files.isEmpty() ? planLive() : planFiles();
       int code = plan.anyRefused() ? ExitCode.REFUSED : ExitCode.OK;
@@ -83,7 +95,7 @@ final class PlanCommand implements Callable<Integer> {
   }
 
   private Plan planLive() throws ApiException {
-    try (KubeConnection conn = KubeConnection.open(connection.kubeconfig, connection.context)) {
+    try (KubeConnection conn = KubeConnection.open(connection.kubeconfig, connection.single())) {
       Scope scope = selection.scope(conn.defaultNamespace());
       Policy policy = policyOptions.toPolicy(Set.copyOf(scope.namespaces()), selection);
       return new Planner(policy).plan(conn.read(scope, root.clock));

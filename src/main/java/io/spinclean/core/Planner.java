@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 
 /**
@@ -66,6 +67,38 @@ public final class Planner {
       return null;
     }
     return new ClusterKey(rs.namespace(), app, cluster);
+  }
+
+  /**
+   * Rule 9 over a run of several plans (one per Kubernetes context, made without a limit): when
+   * together they would delete more than {@code max} versions, none of them deletes anything. Each
+   * returned plan carries {@code max} in its policy, so it shows the limit it was held to.
+   */
+  public static List<Plan> capDeletions(List<Plan> plans, int max) {
+    int total = plans.stream().mapToInt(p -> p.deletions().size()).sum();
+    String why =
+        "the run would delete "
+            + total
+            + " versions over "
+            + plans.size()
+            + " contexts, more than --max-deletions "
+            + max;
+    List<Plan> capped = new ArrayList<>();
+    for (Plan plan : plans) {
+      List<ClusterPlan> clusters =
+          total <= max
+              ? plan.clusters()
+              : plan.clusters().stream()
+                  .map(
+                      c ->
+                          c.verdict() == Verdict.CLEANUP
+                              ? ClusterPlanner.refuse(c, ClusterReason.MAX_DELETIONS_EXCEEDED, why)
+                              : c)
+                  .toList();
+      capped.add(
+          new Plan(plan.takenAt(), plan.policy().withMaxDeletions(OptionalInt.of(max)), clusters));
+    }
+    return List.copyOf(capped);
   }
 
   /** Rule 9: a plan that deletes more than --max-deletions deletes nothing at all. */

@@ -14,6 +14,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -73,6 +74,16 @@ public final class KubeConnection implements AutoCloseable {
   static KubeConnection open(String kubeconfig, String context, Kubeconfig found)
       throws ApiException {
     return create(found.resolve(kubeconfig, context));
+  }
+
+  /**
+   * The context names of the kubeconfig kubectl would read with the same {@code --kubeconfig}, in
+   * kubeconfig order ({@code --all-contexts}); open each with {@link #open(String, String)}.
+   *
+   * @throws ApiException a kubeconfig file cannot be read
+   */
+  public static List<String> contexts(String kubeconfig) throws ApiException {
+    return new Kubeconfig(System.getenv(), Kubeconfig.SERVICE_ACCOUNT).contexts(kubeconfig);
   }
 
   /**

@@ -154,6 +154,26 @@ final class Kubeconfig {
     return h.equalsIgnoreCase("localhost") || h.startsWith("127.") || h.equals("::1");
   }
 
+  /**
+   * Every context name of the kubeconfig, in kubeconfig order: the files in kubectl's order, each
+   * file's contexts as written, a name defined again in a later file not repeated (the first file
+   * wins it). Empty when no file defines a context (e.g. inside a pod with no kubeconfig).
+   *
+   * @param kubeconfig {@code --kubeconfig}, or null
+   * @throws ApiException a file cannot be read
+   */
+  List<String> contexts(String kubeconfig) throws ApiException {
+    LinkedHashSet<String> names = new LinkedHashSet<>();
+    for (File file : files(kubeconfig)) {
+      for (NamedContext named : list(parse(file).getContexts())) {
+        if (named != null && named.getName() != null && named.getContext() != null) {
+          names.add(named.getName());
+        }
+      }
+    }
+    return List.copyOf(names);
+  }
+
   /** The files kubectl would read, in its order; only {@code --kubeconfig} must exist. */
   private List<File> files(String kubeconfig) throws ApiException {
     if (kubeconfig != null) {

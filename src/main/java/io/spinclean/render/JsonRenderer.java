@@ -186,7 +186,7 @@ public final class JsonRenderer {
   }
 
   /** Two-space indent, {@code "key": value}, {@code []} and {@code {}} for empty containers. */
-  private static DefaultPrettyPrinter printer() {
+  static DefaultPrettyPrinter printer() {
     DefaultIndenter indenter = new DefaultIndenter("  ", "\n");
     Separators separators =
         Separators.createDefaultInstance()

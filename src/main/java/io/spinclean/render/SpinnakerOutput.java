@@ -251,7 +251,7 @@ public final class SpinnakerOutput {
   }
 
   /** The config line: marker, one-line ASCII JSON, newline. */
-  private static String line(ObjectNode outputs) {
+  static String line(ObjectNode outputs) {
     // Both replacements can only meet text inside JSON strings (the keys are fixed), where an
     // escape is the same character: a name may contain the property marker, which Spinnaker looks
     // for anywhere in a line, and DEL is the one ASCII control character Jackson leaves as is.

@@ -201,7 +201,7 @@ public final class TableRenderer {
     return String.join(", ", flags);
   }
 
-  private static String summary(Plan plan) {
+  static String summary(Plan plan) {
     Plan.Summary s = plan.summary();
     StringBuilder out = new StringBuilder();
     out.append(count(s.clusters(), "cluster")).append(": ");

@@ -191,6 +191,33 @@ class KubeconfigTest {
                 + " (its contexts: one, three, two)");
   }
 
+  /** --all-contexts: every context of the merged files, in kubeconfig order, each once. */
+  @Test
+  void contextsAreListedInKubeconfigOrderTheFirstFileWinningAName() throws Exception {
+    String first = kubeconfig();
+    String second =
+        Files.writeString(
+                dir.resolve("second"),
+                """
+                apiVersion: v1
+                kind: Config
+                contexts:
+                - name: zeta
+                  context: {cluster: prod, user: u}
+                - name: one
+                  context: {cluster: prod, user: u}
+                - name: alpha
+                  context: {cluster: prod, user: u}
+                """)
+            .toString();
+    Map<String, String> env =
+        Map.of("KUBECONFIG", first + File.pathSeparator + second, "HOME", dir.toString());
+    Kubeconfig found = new Kubeconfig(env, dir.resolve("no-service-account"));
+
+    assertThat(found.contexts(null)).containsExactly("one", "two", "zeta", "alpha");
+    assertThat(found.contexts(second)).containsExactly("zeta", "one", "alpha");
+  }
+
   @Test
   void kubeconfigThenKubeconfigVariableThenHomeInKubectlsOrder() throws Exception {
     Path home = Files.createDirectories(dir.resolve("home/.kube")).getParent();

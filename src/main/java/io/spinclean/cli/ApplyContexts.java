@@ -1,0 +1,179 @@
+package io.spinclean.cli;
+
+import io.spinclean.core.ApplyReport;
+import io.spinclean.core.DeletionResult;
+import io.spinclean.core.Outcome;
+import io.spinclean.core.Plan;
+import io.spinclean.kube.ApiException;
+import io.spinclean.kube.ApplyOptions;
+import io.spinclean.kube.Executor;
+import io.spinclean.kube.KubeConnection;
+import io.spinclean.render.ContextResult;
+import io.spinclean.render.ContextsJson;
+import io.spinclean.render.ContextsSpinnaker;
+import io.spinclean.render.ContextsTable;
+import io.spinclean.render.SpinnakerOutput;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * {@code apply} over several Kubernetes contexts: every context is planned first (at most {@code
+ * --parallel} at once), --max-deletions is held over the whole run, every plan is printed in
+ * kubeconfig order, then each context re-plans and deletes on its own, concurrently, with its own
+ * connection. A context that fails is reported with its sentence; the others are applied.
+ */
+final class ApplyContexts {
+  private final ApplyCommand command;
+  private final Spinclean root;
+
+  ApplyContexts(ApplyCommand command) {
+    this.command = command;
+    this.root = command.root;
+  }
+
+  int run() {
+    command.policyOptions.toPolicy(command.selection.namespaceSet(), command.selection);
+    List<String> names;
+    try {
+      names = command.connection.names();
+    } catch (ApiException e) {
+      return Output.fail(root, command.output, e.getMessage(), ExitCode.COULD_NOT_RUN);
+    }
+    int parallel = command.connection.parallel;
+    List<ContextSession> sessions =
+        Contexts.each(
+            names,
+            parallel,
+            name ->
+                ContextSession.plan(
+                    name,
+                    command.connection.kubeconfig,
+                    command.selection,
+                    command.policyOptions,
+                    root.clock));
+    try {
+      ContextSession.cap(sessions, command.policyOptions.maxDeletions);
+      List<ContextResult> shown = ContextSession.results(sessions);
+      PlanContexts.reportErrors(root, command.output, shown);
+      // Every plan comes first, before anything is written in any context.
+      root.out.print(
+          switch (command.output) {
+            case TABLE -> ContextsTable.render(shown);
+            case JSON -> "";
+            case SPINNAKER -> SpinnakerOutput.neutralise(ContextsTable.render(shown));
+          });
+      root.out.flush();
+      sessions.stream()
+          .filter(s -> s.ok() && !s.plan.deletions().isEmpty())
+          .forEach(this::announce);
+      List<ContextResult> done;
+      try (StopSignal signal = StopSignal.install(WatchCommand.SHUTDOWN_GRACE)) {
+        ApplyOptions options =
+            new ApplyOptions(
+                Optional.ofNullable(command.drain),
+                command.cascade,
+                Optional.ofNullable(command.waitTimeout));
+        done = Contexts.each(sessions, parallel, s -> execute(s, options, signal));
+      }
+      List<ContextResult> failed = done.stream().filter(r -> !r.ok() && r.plan() != null).toList();
+      PlanContexts.reportErrors(root, command.output, failed);
+      int code = exitCode(done);
+      root.out.print(
+          switch (command.output) {
+            case TABLE -> {
+              String outcomes = ContextsTable.renderOutcomes(done);
+              yield outcomes.isEmpty() ? "" : "\n" + outcomes;
+            }
+            case JSON -> ContextsJson.render(done, empty(), true);
+            case SPINNAKER ->
+                "\n"
+                    + SpinnakerOutput.neutralise(ContextsTable.renderOutcomes(done))
+                    + ContextsSpinnaker.apply(done, code);
+          });
+      root.out.flush();
+      return code;
+    } finally {
+      sessions.forEach(ContextSession::close);
+    }
+  }
+
+  private ContextResult execute(ContextSession s, ApplyOptions options, StopSignal signal) {
+    if (!s.ok()) {
+      return s.result();
+    }
+    if (s.plan.deletions().isEmpty()) {
+      return new ContextResult(s.name, s.plan, new ApplyReport(s.plan, List.of(), List.of()), null);
+    }
+    try {
+      ApplyReport report =
+          Executor.create(s.conn, s.source, s.planner, options, signal::stopping).execute(s.plan);
+      return new ContextResult(s.name, s.plan, report, null);
+    } catch (ApiException e) {
+      // nothing was written in this context: the fresh snapshot could not be read
+      return new ContextResult(
+          s.name, s.plan, unwritten(s.plan, "not attempted: " + e.getMessage()), e.getMessage());
+    } catch (RuntimeException bug) {
+      root.err.println("spinclean: internal error during apply in context " + s.name + ": " + bug);
+      bug.printStackTrace(root.err);
+      String why = "outcome unknown: spinclean failed during apply (internal error)";
+      return new ContextResult(s.name, s.plan, unwritten(s.plan, why), "internal error: " + bug);
+    }
+  }
+
+  /** Every deletion of the plan with no result of its own: NOT_ATTEMPTED or FAILED, the reason. */
+  private static ApplyReport unwritten(Plan plan, String detail) {
+    Outcome outcome = detail.startsWith("not attempted") ? Outcome.NOT_ATTEMPTED : Outcome.FAILED;
+    List<DeletionResult> results = new ArrayList<>();
+    for (Plan.Deletion d : plan.deletions()) {
+      results.add(
+          new DeletionResult(
+              d.cluster(), d.version().name(), d.version().uid(), outcome, false, detail));
+    }
+    return new ApplyReport(plan, results, List.of());
+  }
+
+  /** As a single-context apply says where it writes, once per context that has deletions. */
+  private void announce(ContextSession s) {
+    KubeConnection conn = s.conn;
+    Set<String> namespaces = new TreeSet<>();
+    s.plan.deletions().forEach(d -> namespaces.add(d.cluster().namespace()));
+    int n = s.plan.deletions().size();
+    String line =
+        ("applying to "
+                + conn.server()
+                + " as "
+                + conn.credentials()
+                + ": "
+                + n
+                + (n == 1 ? " deletion" : " deletions")
+                + (namespaces.size() == 1 ? " in namespace " : " in namespaces ")
+                + String.join(", ", namespaces))
+            .replaceAll("[\\p{Cc}\\p{Cf}]", "?");
+    switch (command.output) {
+      case TABLE -> root.out.print("\n" + line + "\n");
+      case SPINNAKER -> root.out.print("\n" + SpinnakerOutput.neutralise(line) + "\n");
+      case JSON -> root.err.println("spinclean: " + line);
+    }
+    root.out.flush();
+  }
+
+  private ApplyReport empty() {
+    Plan none =
+        new Plan(
+            root.clock.instant(),
+            command.policyOptions.toPolicy(command.selection.namespaceSet(), command.selection),
+            List.of());
+    return new ApplyReport(none, List.of(), List.of());
+  }
+
+  private static int exitCode(List<ContextResult> done) {
+    List<Integer> codes = new ArrayList<>();
+    for (ContextResult r : done) {
+      codes.add(r.ok() ? ApplyCommand.exitCode(r.report()) : ExitCode.COULD_NOT_RUN);
+    }
+    return Contexts.worst(codes);
+  }
+}
