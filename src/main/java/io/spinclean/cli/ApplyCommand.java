@@ -170,26 +170,35 @@ final class ApplyCommand implements Callable<Integer> {
    * {@code -o json}, whose stdout is one document: there on stderr.
    */
   private void announce(KubeConnection conn, Plan shown) {
-    Set<String> namespaces = new TreeSet<>();
-    shown.deletions().forEach(d -> namespaces.add(d.cluster().namespace()));
-    int n = shown.deletions().size();
-    String line =
-        ("applying to "
-                + conn.server()
-                + " as "
-                + conn.credentials()
-                + ": "
-                + n
-                + (n == 1 ? " deletion" : " deletions")
-                + (namespaces.size() == 1 ? " in namespace " : " in namespaces ")
-                + String.join(", ", namespaces))
-            .replaceAll("[\\p{Cc}\\p{Cf}]", "?"); // a context name is text from a file
+    announce(root, output, conn, shown);
+  }
+
+  /** {@link #announce(KubeConnection, Plan)} for any command that writes (apply, a context). */
+  static void announce(Spinclean root, OutputFormat output, KubeConnection conn, Plan shown) {
+    String line = whereItWrites(conn, shown);
     switch (output) {
       case TABLE -> root.out.print("\n" + line + "\n");
       case SPINNAKER -> root.out.print("\n" + SpinnakerOutput.neutralise(line) + "\n");
       case JSON -> root.err.println("spinclean: " + line);
     }
     root.out.flush();
+  }
+
+  /** "applying to SERVER as CREDENTIALS: N deletions in namespace NS", one line. */
+  static String whereItWrites(KubeConnection conn, Plan shown) {
+    Set<String> namespaces = new TreeSet<>();
+    shown.deletions().forEach(d -> namespaces.add(d.cluster().namespace()));
+    int n = shown.deletions().size();
+    return ("applying to "
+            + conn.server()
+            + " as "
+            + conn.credentials()
+            + ": "
+            + n
+            + (n == 1 ? " deletion" : " deletions")
+            + (namespaces.size() == 1 ? " in namespace " : " in namespaces ")
+            + String.join(", ", namespaces))
+        .replaceAll("[\\p{Cc}\\p{Cf}]", "?"); // a context name is text from a file
   }
 
   /**

@@ -7,7 +7,6 @@ import io.spinclean.core.Plan;
 import io.spinclean.kube.ApiException;
 import io.spinclean.kube.ApplyOptions;
 import io.spinclean.kube.Executor;
-import io.spinclean.kube.KubeConnection;
 import io.spinclean.render.ContextResult;
 import io.spinclean.render.ContextsJson;
 import io.spinclean.render.ContextsSpinnaker;
@@ -16,8 +15,6 @@ import io.spinclean.render.SpinnakerOutput;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * {@code apply} over several Kubernetes contexts: every context is planned first (at most {@code
@@ -137,27 +134,7 @@ final class ApplyContexts {
 
   /** As a single-context apply says where it writes, once per context that has deletions. */
   private void announce(ContextSession s) {
-    KubeConnection conn = s.conn;
-    Set<String> namespaces = new TreeSet<>();
-    s.plan.deletions().forEach(d -> namespaces.add(d.cluster().namespace()));
-    int n = s.plan.deletions().size();
-    String line =
-        ("applying to "
-                + conn.server()
-                + " as "
-                + conn.credentials()
-                + ": "
-                + n
-                + (n == 1 ? " deletion" : " deletions")
-                + (namespaces.size() == 1 ? " in namespace " : " in namespaces ")
-                + String.join(", ", namespaces))
-            .replaceAll("[\\p{Cc}\\p{Cf}]", "?");
-    switch (command.output) {
-      case TABLE -> root.out.print("\n" + line + "\n");
-      case SPINNAKER -> root.out.print("\n" + SpinnakerOutput.neutralise(line) + "\n");
-      case JSON -> root.err.println("spinclean: " + line);
-    }
-    root.out.flush();
+    ApplyCommand.announce(root, command.output, s.conn, s.plan);
   }
 
   private ApplyReport empty() {

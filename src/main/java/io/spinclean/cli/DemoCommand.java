@@ -120,6 +120,10 @@ final class DemoCommand implements Callable<Integer> {
       root.out.println();
       root.out.println("== 2. spinclean apply -n " + NAMESPACE);
       root.out.println();
+      if (!shown.deletions().isEmpty()) {
+        root.out.println(ApplyCommand.whereItWrites(conn, shown));
+        root.out.println();
+      }
       ApplyReport report =
           Executor.create(conn, source, planner, ApplyOptions.DEFAULT).execute(shown);
       root.out.print(TableRenderer.renderOutcomes(report));
