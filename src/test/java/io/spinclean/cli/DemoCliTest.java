@@ -23,6 +23,9 @@ class DemoCliTest {
         .containsPattern("stream-consumer-v003 .*DELETE +SUPERSEDED_SERVING")
         .containsPattern("workers-v006 .*DELETE +SUPERSEDED_SERVING +half-disabled");
     assertThat(out.substring(apply, after))
+        .containsPattern(
+            "applying to http://127\\.0\\.0\\.1:\\d+ as context spinclean-demo: 4 deletions in"
+                + " namespace example\n\nOutcome")
         .contains(
             "example/webapp-v002",
             "example/stream-consumer-v003",
