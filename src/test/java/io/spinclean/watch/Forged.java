@@ -5,6 +5,7 @@ import io.spinclean.core.Planner;
 import io.spinclean.core.Pod;
 import io.spinclean.core.Policy;
 import io.spinclean.core.ReplicaSet;
+import io.spinclean.core.Selector;
 import io.spinclean.core.Service;
 import io.spinclean.core.Snapshot;
 import java.time.Duration;
@@ -13,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * A cluster whose annotations were written to deceive whoever reads spinclean's reports: an
@@ -68,16 +68,11 @@ final class Forged {
                   n == 2 ? v002LoadBalancers : "[\"service webapp\"]"),
               Map.of(),
               selector,
-              1));
+              1,
+              Selector.of(selector)));
       pods.add(
           new Pod(
-              "prod",
-              name + "-0",
-              "uid-" + name + "-0",
-              Set.of("uid-" + name),
-              selector,
-              n == 1,
-              false));
+              "prod", name + "-0", "uid-" + name + "-0", "uid-" + name, selector, n == 1, false));
     }
     Snapshot s =
         new Snapshot(T0, replicaSets, pods, List.of(new Service("prod", "webapp", selector)));
