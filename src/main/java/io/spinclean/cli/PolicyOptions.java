@@ -28,9 +28,13 @@ final class PolicyOptions {
       paramLabel = "DURATION",
       defaultValue = "0",
       converter = GoDuration.class,
+      // One option, two defaults: watch sets its own in code when the option is not given
+      // (WatchCommand#DEFAULT_MIN_AGE), so the text names both.
       description =
           "Keep versions newer than the keeper until they are this old: a deploy may be"
-              + " in progress (e.g. 10m; default: 0; at most 365d).")
+              + " in progress (e.g. 10m; default: 0 for plan and apply, "
+              + WatchCommand.DEFAULT_MIN_AGE
+              + " for watch; at most 365d).")
   Duration minAge;
 
   @Option(

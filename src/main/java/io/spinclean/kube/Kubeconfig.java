@@ -48,7 +48,8 @@ final class Kubeconfig {
 
   /**
    * @param env the process environment; only KUBECONFIG, HOME, KUBERNETES_SERVICE_HOST,
-   *     KUBERNETES_SERVICE_PORT and POD_NAMESPACE are read, the variables kubectl reads
+   *     KUBERNETES_SERVICE_PORT, POD_NAMESPACE and the proxy variables (HTTPS_PROXY, HTTP_PROXY,
+   *     NO_PROXY, also in lower case) are read, the variables kubectl reads
    * @param serviceAccount the directory holding {@code token}, {@code ca.crt} and {@code namespace}
    */
   Kubeconfig(Map<String, String> env, Path serviceAccount) {
@@ -107,7 +108,50 @@ final class Kubeconfig {
       throw new ApiException(
           "kubeconfig " + where + ": context \"" + name + "\" has no cluster with a server");
     }
+    return proxied(config);
+  }
+
+  /**
+   * kubectl's proxy: the cluster's {@code proxy-url} when the kubeconfig has one, else Go's {@code
+   * ProxyFromEnvironment}: {@code HTTPS_PROXY} for an https server, {@code HTTP_PROXY} for http
+   * (upper case first, then lower case), never for {@code NO_PROXY}'s hosts nor for localhost and
+   * loopback addresses. fabric8's own {@code kubernetes.https.proxy} and the like stay unread.
+   */
+  private Config proxied(Config config) {
+    if (config.getHttpsProxy() != null || config.getHttpProxy() != null) {
+      return config;
+    }
+    String host = java.net.URI.create(config.getMasterUrl()).getHost();
+    if (host == null || loopback(host)) {
+      return config;
+    }
+    config.setHttpsProxy(variable("HTTPS_PROXY"));
+    config.setHttpProxy(variable("HTTP_PROXY"));
+    String noProxy = variable("NO_PROXY");
+    if (noProxy != null) {
+      config.setNoProxy(
+          java.util.Arrays.stream(noProxy.split(",", -1))
+              .map(String::strip)
+              .filter(h -> !h.isEmpty())
+              .toArray(String[]::new));
+    }
     return config;
+  }
+
+  /** {@code NAME}, else {@code name}, as Go reads them; null when both are unset or empty. */
+  private String variable(String name) {
+    for (String key : List.of(name, name.toLowerCase(java.util.Locale.ROOT))) {
+      String value = env.getOrDefault(key, "");
+      if (!value.isEmpty()) {
+        return value;
+      }
+    }
+    return null;
+  }
+
+  private static boolean loopback(String host) {
+    String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+    return h.equalsIgnoreCase("localhost") || h.startsWith("127.") || h.equals("::1");
   }
 
   /** The files kubectl would read, in its order; only {@code --kubeconfig} must exist. */
@@ -188,7 +232,7 @@ final class Kubeconfig {
       namespace = read(file);
     }
     config.setNamespace(namespace.isEmpty() ? null : namespace);
-    return config;
+    return proxied(config);
   }
 
   private static String read(Path file) throws ApiException {

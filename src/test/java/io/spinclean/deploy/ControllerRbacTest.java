@@ -2,35 +2,21 @@ package io.spinclean.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.spinclean.cli.Spinclean;
+import io.spinclean.deploy.ControllerRun.Pod;
+import io.spinclean.deploy.ControllerRun.Run;
 import io.spinclean.deploy.Rbac.Permission;
-import io.spinclean.deploy.RbacProxy.Call;
-import io.spinclean.kube.EmbeddedApiServer;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -50,70 +36,6 @@ class ControllerRbacTest {
       Set.of("webapp-v002", "stream-consumer-v003", "workers-v005", "workers-v006");
 
   @TempDir Path tmp;
-
-  /** The Deployment's pod, as far as RBAC goes: its namespace, ServiceAccount and arguments. */
-  record Pod(String namespace, String serviceAccount, List<String> args) {
-    static Pod of(List<ObjectNode> objects) {
-      List<ObjectNode> deployments =
-          objects.stream().filter(o -> o.path("kind").stringValue().equals("Deployment")).toList();
-      assertThat(deployments).hasSize(1);
-      JsonNode d = deployments.get(0);
-      JsonNode spec = d.path("spec").path("template").path("spec");
-      JsonNode container = spec.path("containers").path(0);
-      List<String> args = new ArrayList<>();
-      container.path("args").forEach(a -> args.add(a.stringValue()));
-      return new Pod(
-          d.path("metadata").path("namespace").stringValue(),
-          spec.path("serviceAccountName").stringValue(),
-          args);
-    }
-
-    /** The value of {@code --flag=VALUE} in the arguments, or {@code otherwise}. */
-    String flag(String flag, String otherwise) {
-      return args.stream()
-          .filter(a -> a.startsWith(flag + "="))
-          .map(a -> a.substring(flag.length() + 1))
-          .findFirst()
-          .orElse(otherwise);
-    }
-  }
-
-  /** One run of {@code spinclean watch}: exit code, output, requests, and the server after it. */
-  record Run(
-      int exitCode,
-      String out,
-      String err,
-      List<Call> calls,
-      List<String> replicaSets,
-      List<String> eventReasons,
-      List<String> leases) {
-    Set<Permission> used() {
-      return calls.stream()
-          .filter(Call::allowed)
-          .map(c -> c.access().permission())
-          .collect(Collectors.toCollection(TreeSet::new));
-    }
-
-    List<Call> denied() {
-      return calls.stream().filter(c -> !c.allowed()).toList();
-    }
-
-    /** The requests for a resource, e.g. {@code coordination.k8s.io leases}, as "verb ns". */
-    Set<String> on(String group, String resource) {
-      return calls.stream()
-          .filter(c -> c.access().group().equals(group) && c.access().resource().equals(resource))
-          .map(c -> c.access().verb() + " " + c.access().namespace())
-          .collect(Collectors.toCollection(TreeSet::new));
-    }
-
-    /** The status answered to each watch of a resource (101: upgraded to a WebSocket). */
-    Set<Integer> watchStatuses(String group, String resource) {
-      return calls.stream()
-          .filter(c -> c.access().permission().equals(new Permission("watch", group, resource)))
-          .map(Call::status)
-          .collect(Collectors.toCollection(TreeSet::new));
-    }
-  }
 
   @Test
   void theControllerRbacAllowsEveryRequestOfWatchEnforcedOrDryRunAndNothingElse() throws Exception {
@@ -191,7 +113,7 @@ class ControllerRbacTest {
     // Another Lease in the same namespace (someone else's leader election) is out of reach.
     List<String> args = new ArrayList<>(pod.args());
     args.add("--lease-name=someone-elses");
-    Run run = run(rbac, new Pod(pod.namespace(), pod.serviceAccount(), args), false);
+    Run run = run(rbac, pod.with(args), false);
 
     assertThat(run.denied())
         .extracting(c -> c.access().toString())
@@ -233,71 +155,68 @@ class ControllerRbacTest {
   }
 
   /**
+   * A version newer than the keeper, 45 minutes old, may still be in Spinnaker's "Wait For Manifest
+   * Stable" (30 minutes by default, counted from later than the ReplicaSet's creation): the shipped
+   * controller, enforcing, keeps it (watch's own --min-age default, 1h). A --min-age of 35m, as
+   * deployment.yaml once passed, deletes it.
+   */
+  @Test
+  void theShippedControllerKeepsACandidateSpinnakerMayStillWaitFor() throws Exception {
+    List<ObjectNode> objects = Kustomize.render(CONTROLLER);
+    Pod pod = Pod.of(objects);
+    Rbac rbac = new Rbac(objects, pod.namespace(), pod.serviceAccount());
+    ObjectNode young = ControllerRun.item("ReplicaSet", "webapp-v001");
+    ObjectNode meta = (ObjectNode) young.get("metadata");
+    meta.put("name", "webapp-v003")
+        .put("uid", "uid-webapp-v003")
+        .put("creationTimestamp", Instant.now().minus(Duration.ofMinutes(45)).toString());
+    meta.remove("resourceVersion");
+    ((ObjectNode) meta.get("annotations")).put("moniker.spinnaker.io/sequence", "3");
+    young.remove("status");
+    // Only --settle shortened, and enforcing: --min-age is the Deployment's.
+    List<String> shipped =
+        pod.args().stream()
+            .map(a -> a.startsWith("--settle=") ? "--settle=500ms" : a)
+            .filter(a -> !a.equals("--dry-run"))
+            .toList();
+    List<String> old = new ArrayList<>(shipped);
+    old.add("--min-age=35m");
+
+    CompletableFuture<Run> before =
+        CompletableFuture.supplyAsync(
+            () -> ControllerRun.run(tmp, rbac, pod.with(old), List.of("example"), List.of(young)));
+    Run run = ControllerRun.run(tmp, rbac, pod.with(shipped), List.of("example"), List.of(young));
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.replicaSets())
+        .as(run.out())
+        .contains("webapp-v003")
+        .doesNotContain("webapp-v002");
+    assertThat(before.join().replicaSets()).doesNotContain("webapp-v003", "webapp-v002");
+  }
+
+  /**
    * Runs the Deployment's {@code spinclean watch} for a few seconds on the article's scenarios, as
    * shipped (dry run) or enforcing as docs/controller.md says (the "--dry-run" line deleted).
    */
   private Run run(Rbac rbac, Pod pod, boolean dryRun) {
-    // Shortened so that the article's clusters are cleaned within seconds: --settle, and
-    // --min-age (the embedded server stamps every object with the time it was loaded).
-    List<String> args =
-        pod.args().stream()
-            .map(a -> a.startsWith("--settle=") ? "--settle=500ms" : a)
-            .map(a -> a.startsWith("--min-age=") ? "--min-age=0s" : a)
-            .filter(a -> dryRun || !a.equals("--dry-run"))
-            .toList();
-    try (EmbeddedApiServer api = EmbeddedApiServer.start();
-        RbacProxy proxy = new RbacProxy(api.url(), rbac)) {
-      try (InputStream scenarios = Files.newInputStream(Path.of("examples", "article.json"))) {
-        api.load(scenarios, "examples/article.json");
-      }
-      // Inside the pod the default namespace (the Lease's) is the pod's own.
-      Path kubeconfig =
-          proxy.writeKubeconfig(Files.createTempFile(tmp, "kubeconfig", ""), pod.namespace());
-      List<String> command = new ArrayList<>(args);
-      command.addAll(
-          List.of("--kubeconfig", kubeconfig.toString(), "--metrics-port=0", "--exit-after=4s"));
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      ByteArrayOutputStream err = new ByteArrayOutputStream();
-      int code =
-          Spinclean.run(
-              command.toArray(String[]::new),
-              print(out),
-              print(err),
-              new ByteArrayInputStream(new byte[0]),
-              Clock.systemUTC(),
-              Map.of());
-      return new Run(
-          code,
-          out.toString(StandardCharsets.UTF_8),
-          err.toString(StandardCharsets.UTF_8),
-          proxy.calls(),
-          items(api, "/apis/apps/v1/replicasets").map(i -> name(i, false)).toList(),
-          items(api, "/api/v1/events").map(i -> i.path("reason").stringValue()).toList(),
-          items(api, "/apis/coordination.k8s.io/v1/leases").map(i -> name(i, true)).toList());
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return ControllerRun.run(
+        tmp, rbac, pod.with(quick(pod.args(), dryRun)), List.of("example"), List.of());
   }
 
-  /** The items of a list, read from the server directly (not through the proxy). */
-  private static Stream<JsonNode> items(EmbeddedApiServer api, String path) throws Exception {
-    HttpResponse<String> response =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(URI.create(api.url() + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as(path).isEqualTo(200);
-    JsonNode items = JsonMapper.builder().build().readTree(response.body()).path("items");
-    return StreamSupport.stream(items.spliterator(), false);
-  }
-
-  private static String name(JsonNode object, boolean withNamespace) {
-    JsonNode meta = object.path("metadata");
-    return (withNamespace ? meta.path("namespace").stringValue() + "/" : "")
-        + meta.path("name").stringValue();
-  }
-
-  private static PrintStream print(ByteArrayOutputStream bytes) {
-    return new PrintStream(bytes, true, StandardCharsets.UTF_8);
+  /**
+   * The arguments shortened so that the article's clusters are cleaned within seconds: --settle,
+   * and --min-age 0 (a test run must not depend on how old the article's dates are today).
+   */
+  static List<String> quick(List<String> args, boolean dryRun) {
+    List<String> quick =
+        new ArrayList<>(
+            args.stream()
+                .map(a -> a.startsWith("--settle=") ? "--settle=500ms" : a)
+                .filter(a -> !a.startsWith("--min-age="))
+                .filter(a -> dryRun || !a.equals("--dry-run"))
+                .toList());
+    quick.add("--min-age=0s");
+    return quick;
   }
 }

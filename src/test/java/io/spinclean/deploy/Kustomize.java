@@ -14,16 +14,18 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 /**
  * Test-only: renders the kustomizations in deploy/ as {@code kubectl kustomize} does, for the only
  * features they use: {@code resources} (files and directories), {@code components} (directories
- * whose kustomization is a {@code Component} with resources) and {@code namespace}. Any other field
- * fails, so a new feature in deploy/ cannot be silently ignored;
- * RbacTest#kubectlRendersTheSameObjects checks this rendering against kubectl's.
+ * whose kustomization is a {@code Component} with resources), {@code patches} (inline only: a
+ * {@code $patch: delete} of one object, or JSON 6902 {@code test}, {@code replace} and {@code add}
+ * on a {@code target}; see {@link Patches}) and {@code namespace}. Any other field or patch fails,
+ * so a new feature in deploy/ cannot be silently ignored; RbacTest#kubectlRendersTheSameObjects
+ * checks this rendering against kubectl's.
  */
 final class Kustomize {
   static final Path DEPLOY = Path.of("deploy");
   static final YAMLMapper YAML = YAMLMapper.builder().build();
 
   private static final Set<String> FIELDS =
-      Set.of("apiVersion", "kind", "resources", "components", "namespace");
+      Set.of("apiVersion", "kind", "resources", "components", "patches", "namespace");
 
   /** Kinds without a namespace: kustomize's namespace and {@code apply -n} leave them alone. */
   private static final Set<String> CLUSTER_SCOPED =
@@ -58,6 +60,9 @@ final class Kustomize {
         throw new IllegalStateException(path + "/kustomization.yaml: not a Component");
       }
       objects.addAll(render(path));
+    }
+    for (JsonNode patch : k.path("patches")) {
+      Patches.apply(dir + "/kustomization.yaml", patch, objects);
     }
     String namespace = k.path("namespace").stringValue(null);
     if (namespace != null) {

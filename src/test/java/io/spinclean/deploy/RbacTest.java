@@ -45,7 +45,8 @@ class RbacTest {
           "overlays/drain",
           "overlays/cluster-wide",
           "overlays/cluster-wide-drain",
-          "controller");
+          "controller",
+          "controller-namespaced");
 
   /** Loaded once for the runs that only read; runs that write get their own copy. */
   private static EmbeddedApiServer shared;

@@ -55,7 +55,8 @@ class KubeconfigTest {
     "KUBERNETES_TRUSTSTORE_FILE, kubernetes.truststore.file, /tmp/evil.jks",
     "KUBERNETES_KEYSTORE_FILE, kubernetes.keystore.file, /tmp/evil.jks",
     "KUBERNETES_TLS_VERSIONS, kubernetes.tls.versions, TLSv1.1",
-    "HTTPS_PROXY, https.proxy, http://evil.example:3128",
+    "ALL_PROXY, https.proxy, http://evil.example:3128",
+    "ALL_PROXY, all.proxy, http://evil.example:3128",
     "KUBERNETES_AUTH_TRYKUBECONFIG, kubernetes.auth.tryKubeConfig, false",
     "KUBERNETES_AUTH_TRYSERVICEACCOUNT, kubernetes.auth.tryServiceAccount, true",
     "KUBERNETES_DISABLE_AUTOCONFIG, kubernetes.disable.autoConfig, true",
@@ -93,6 +94,40 @@ class KubeconfigTest {
     } finally {
       setProperties(before);
     }
+  }
+
+  /**
+   * kubectl's proxy variables (Go's ProxyFromEnvironment) are honoured as kubectl honours them: for
+   * an https server HTTPS_PROXY (or https_proxy), NO_PROXY's hosts listed, never for a loopback
+   * server; a cluster's proxy-url in the kubeconfig wins.
+   */
+  @Test
+  void kubectlsProxyVariablesAreHonouredAsKubectlHonoursThem() throws Exception {
+    Map<String, String> env = new HashMap<>();
+    env.put("KUBECONFIG", kubeconfig());
+    env.put("https_proxy", "http://proxy.example:3128");
+    env.put("NO_PROXY", " .internal , 10.1.0.0/16,");
+
+    Config prod = resolve(env, null, null);
+    assertThat(prod.getHttpsProxy()).isEqualTo("http://proxy.example:3128");
+    assertThat(prod.getNoProxy()).containsExactly(".internal", "10.1.0.0/16");
+    refreshed(prod);
+    assertThat(prod.refresh().getHttpsProxy()).isEqualTo("http://proxy.example:3128");
+
+    Config local = resolve(env, null, "two"); // http://127.0.0.1:9999: loopback, never proxied
+    assertThat(local.getHttpsProxy()).isNull();
+    assertThat(local.getHttpProxy()).isNull();
+
+    Path withProxyUrl =
+        Files.writeString(
+            dir.resolve("proxied"),
+            KUBECONFIG.replace(
+                "server: https://10.0.0.1:6443",
+                "server: https://10.0.0.1:6443\n    proxy-url: http://kubeconfig-proxy:8080"));
+    Config fromFile = resolve(env, withProxyUrl.toString(), null);
+    // fabric8 files an http:// proxy-url as its http proxy and uses it for https servers too
+    assertThat(fromFile.getHttpProxy()).isEqualTo("http://kubeconfig-proxy:8080");
+    assertThat(fromFile.getHttpsProxy()).isNull();
   }
 
   /** What fabric8 re-reads on 401 and every minute is the same server and token. */

@@ -75,7 +75,10 @@ class LeaderWritesTest {
     }
   }
 
-  /** Records every DELETE; runs {@code beforeFreshRead} on the executor's first fresh list. */
+  /**
+   * Records every DELETE; runs {@code beforeFreshRead} on the executor's first fresh list (on the
+   * caller's thread: fabric8 runs interceptors where the request is sent).
+   */
   Interceptor recording(AtomicBoolean armed, Runnable beforeFreshRead) {
     return new Interceptor() {
       @Override
@@ -86,6 +89,9 @@ class LeaderWritesTest {
           deletes.add(path.substring(path.lastIndexOf('/') + 1));
         } else if (path.endsWith("/replicasets")
             && !query.contains("watch=")
+            // the controller's worker (WatchLoop) makes the batch's fresh read; informers list on
+            // threads of their own, and may list again at any time
+            && Thread.currentThread().getName().equals("spinclean-watch")
             && armed.compareAndSet(true, false)) {
           beforeFreshRead.run();
         }
@@ -104,6 +110,9 @@ class LeaderWritesTest {
         .edit(
             l -> {
               l.getSpec().setHolderIdentity("intruder");
+              // a holder that keeps renewing: on a loaded machine the batch can outlast FAST's
+              // 1.5 s lease, and "a" must not win the Lease back before it writes
+              l.getSpec().setLeaseDurationSeconds(3600);
               l.getSpec().setAcquireTime(ZonedDateTime.now(ZoneOffset.UTC));
               l.getSpec().setRenewTime(ZonedDateTime.now(ZoneOffset.UTC));
               return l;
@@ -115,9 +124,9 @@ class LeaderWritesTest {
     AtomicBoolean armed = new AtomicBoolean();
     KubeConnection conn =
         Intercepted.connect(article.server(), "example", recording(armed, this::takeOverTheLease));
+    armed.set(true); // the worker's first list is the first batch's fresh read
     try (Instance a = new Instance("a", conn, OptionalInt.empty())) {
       await("a leads", a.election::isLeader);
-      armed.set(true); // the informers listed: the next list is a batch's fresh read
       await("a decision", () -> !a.decisions.isEmpty());
       Decision first = a.decisions.get(0);
       assertThat(first.kind()).isEqualTo(Decision.Kind.EXECUTED);

@@ -69,10 +69,16 @@ final class Forged {
               Map.of(),
               selector,
               1,
-              Selector.of(selector)));
+              Selector.of(Map.of("app", "webapp"))));
       pods.add(
           new Pod(
-              "prod", name + "-0", "uid-" + name + "-0", "uid-" + name, selector, n == 1, false));
+              "prod",
+              name + "-0",
+              "uid-" + name + "-0",
+              "uid-" + name,
+              Map.of("app", "webapp", "load-balancer-webapp", "true"),
+              n == 1,
+              false));
     }
     Snapshot s =
         new Snapshot(T0, replicaSets, pods, List.of(new Service("prod", "webapp", selector)));
