@@ -100,7 +100,12 @@ class MonitoringRulesTest {
         "namespace: spinclean\n"
             + "resources: [../../deploy/controller]\n"
             + "components: [../../deploy/monitoring]\n");
-    String out = Tools.ok(ENV, Tools.KUBECTL.toString(), "kustomize", dir.toString());
+    String out;
+    try {
+      out = Tools.ok(ENV, Tools.KUBECTL.toString(), "kustomize", dir.toString());
+    } finally {
+      PrometheusAlertsIT.deleteTree(dir);
+    }
     List<JsonNode> objects =
         Kustomize.YAML.readerFor(JsonNode.class).<JsonNode>readValues(out).readAll();
     JsonNode monitor = only(objects, "PodMonitor");

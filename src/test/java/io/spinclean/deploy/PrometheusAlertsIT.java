@@ -22,11 +22,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
@@ -133,6 +135,7 @@ class PrometheusAlertsIT {
       if (!prometheus.waitFor(10, TimeUnit.SECONDS)) {
         prometheus.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       }
+      deleteTree(dir);
     }
     assertThat(watch.get(70, TimeUnit.SECONDS)).as(err.toString(StandardCharsets.UTF_8)).isZero();
   }
@@ -195,6 +198,14 @@ class PrometheusAlertsIT {
         throw new AssertionError("no " + what + " within " + DEADLINE);
       }
       Thread.sleep(250);
+    }
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(f);
+      }
     }
   }
 
