@@ -25,11 +25,13 @@ RUN groupadd --system --gid 10001 spinclean \
       --shell /usr/sbin/nologin spinclean
 COPY --from=build /src/target/spinclean.jar /app/spinclean.jar
 COPY docker/spinclean /usr/local/bin/spinclean
+# The kubectl plugin (README.md): `kubectl spinclean` where an image's kubectl looks for plugins.
+COPY kubectl-spinclean /usr/local/bin/kubectl-spinclean
 # Train the AOT cache (JDK 25, JEP 514: one step) by running the demo: an embedded API server on
 # loopback with the article's scenarios, planned and applied, so the classes of the live path are
 # in it. Through the entrypoint, so training and every run use the same JVM flags; the cache must
 # be made by the same JVM build and with the same class path (/app/spinclean.jar) as its users.
-RUN chmod 0755 /usr/local/bin/spinclean \
+RUN chmod 0755 /usr/local/bin/spinclean /usr/local/bin/kubectl-spinclean \
  && SPINCLEAN_JAVA_OPTS="-XX:AOTCacheOutput=/app/spinclean.aot" spinclean demo > /dev/null \
  && chmod 0444 /app/spinclean.jar /app/spinclean.aot \
  && spinclean --version

@@ -274,6 +274,7 @@ public final class Controller {
         deletedAt.add(clock.instant());
       } else if (r.outcome() == Outcome.FAILED) {
         metrics.apiError();
+        metrics.deletionFailed();
       }
     }
     int deleted = deletedAt.size();
@@ -306,6 +307,7 @@ public final class Controller {
   /** An action failed before writing: logged, counted, and not tried again before a backoff. */
   private void failed(ClusterPlan cluster, String what, ApiException e, Instant now) {
     metrics.apiError();
+    metrics.deletionFailed();
     backoff = backoff.isZero() ? settings.tick() : backoff.multipliedBy(2);
     if (backoff.compareTo(MAX_BACKOFF) > 0) {
       backoff = MAX_BACKOFF;
@@ -325,11 +327,15 @@ public final class Controller {
 
   private void updateGauges() {
     int multiple = 0;
+    int refused = 0;
     for (State s : states.values()) {
       if (s.plan.versions().stream().filter(VersionPlan::isServing).count() > 1) {
         multiple++;
       }
+      if (s.plan.verdict() == Verdict.REFUSED) {
+        refused++;
+      }
     }
-    metrics.clusters(states.size(), multiple);
+    metrics.clusters(states.size(), multiple, refused);
   }
 }

@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Metrics {
   private final AtomicLong clustersWatched = new AtomicLong();
   private final AtomicLong clustersMultipleServing = new AtomicLong();
+  private final AtomicLong clustersRefused = new AtomicLong();
+  private final AtomicLong deletionFailures = new AtomicLong();
   private final AtomicLong plans = new AtomicLong();
   private final AtomicLong deletions = new AtomicLong();
   private final AtomicLong apiErrors = new AtomicLong();
@@ -22,9 +24,10 @@ public final class Metrics {
   private final AtomicLong leader = new AtomicLong();
   private final Map<String, Long> refusals = new TreeMap<>();
 
-  void clusters(int watched, int multipleServing) {
+  void clusters(int watched, int multipleServing, int refused) {
     clustersWatched.set(watched);
     clustersMultipleServing.set(multipleServing);
+    clustersRefused.set(refused);
   }
 
   void planned(Instant at) {
@@ -34,6 +37,11 @@ public final class Metrics {
 
   void deleted(int n) {
     deletions.addAndGet(n);
+  }
+
+  /** A planned deletion did not happen: its delete failed, or the action failed before it. */
+  void deletionFailed() {
+    deletionFailures.incrementAndGet();
   }
 
   void apiError() {
@@ -70,8 +78,18 @@ public final class Metrics {
         "spinclean_clusters_multiple_serving",
         "Clusters in which more than one version receives traffic.",
         clustersMultipleServing.get());
+    gauge(
+        out,
+        "spinclean_clusters_refused",
+        "Clusters whose last evaluation was refused.",
+        clustersRefused.get());
     counter(out, "spinclean_plans_total", "Cluster evaluations (plans made).", plans.get());
     counter(out, "spinclean_deletions_total", "ReplicaSets deleted.", deletions.get());
+    counter(
+        out,
+        "spinclean_deletion_failures_total",
+        "Planned deletions that failed (a delete, or the action before it).",
+        deletionFailures.get());
     out.append("# HELP spinclean_refusals_total Settled clusters refused, by reason.\n")
         .append("# TYPE spinclean_refusals_total counter\n");
     refusals.forEach(
@@ -101,6 +119,17 @@ public final class Metrics {
         "spinclean_leader",
         "1 while this instance is the leader and may delete.",
         leader.get());
+    return out.toString();
+  }
+
+  /** The readiness gauge, which {@link MetricsServer} adds from its {@code /readyz} answer. */
+  static String readiness(boolean ready) {
+    StringBuilder out = new StringBuilder();
+    gauge(
+        out,
+        "spinclean_ready",
+        "1 while every informer is watching (what /readyz answers).",
+        ready ? 1 : 0);
     return out.toString();
   }
 

@@ -175,7 +175,9 @@ public final class MetricsServer implements AutoCloseable {
     int query = parts[1].indexOf('?');
     String path = query < 0 ? parts[1] : parts[1].substring(0, query);
     return switch (path) {
-      case "/metrics" -> new Answer(200, CONTENT_TYPE, metrics.render(), head);
+      case "/metrics" ->
+          new Answer(
+              200, CONTENT_TYPE, metrics.render() + Metrics.readiness(ready.getAsBoolean()), head);
       case "/healthz" -> new Answer(200, "text/plain", "ok\n", head);
       case "/readyz" -> {
         boolean ok = ready.getAsBoolean();
