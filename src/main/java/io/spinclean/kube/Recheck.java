@@ -139,6 +139,7 @@ final class Recheck {
         fresh.annotations(),
         fresh.labels(),
         drained.template(),
-        fresh.replicas());
+        fresh.replicas(),
+        fresh.selector());
   }
 }

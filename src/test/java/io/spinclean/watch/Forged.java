@@ -5,6 +5,7 @@ import io.spinclean.core.Planner;
 import io.spinclean.core.Pod;
 import io.spinclean.core.Policy;
 import io.spinclean.core.ReplicaSet;
+import io.spinclean.core.Selector;
 import io.spinclean.core.Service;
 import io.spinclean.core.Snapshot;
 import java.time.Duration;
@@ -13,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * A cluster whose annotations were written to deceive whoever reads spinclean's reports: an
@@ -68,14 +68,15 @@ final class Forged {
                   n == 2 ? v002LoadBalancers : "[\"service webapp\"]"),
               Map.of(),
               selector,
-              1));
+              1,
+              Selector.of(Map.of("version", name))));
       pods.add(
           new Pod(
               "prod",
               name + "-0",
               "uid-" + name + "-0",
-              Set.of("uid-" + name),
-              selector,
+              "uid-" + name,
+              java.util.Map.<String, String>of("load-balancer-webapp", "true", "version", name),
               n == 1,
               false));
     }
