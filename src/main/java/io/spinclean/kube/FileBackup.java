@@ -82,7 +82,7 @@ final class FileBackup extends Backup {
       try {
         opened = opener.open(candidate);
       } catch (FileAlreadyExistsException taken) {
-        if (n > 99) {
+        if (n > 999) {
           throw taken;
         }
         candidate =
