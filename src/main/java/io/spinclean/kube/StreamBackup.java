@@ -39,6 +39,13 @@ final class StreamBackup extends Backup {
   @Override
   protected synchronized void write(String namespace, String name, String document)
       throws IOException {
+    if (document.contains("SPINNAKER_PROPERTY_") || document.contains("SPINNAKER_CONFIG_JSON=")) {
+      // A Run Job's log is read for these markers: the bundle must not forge the stage's outputs,
+      // and changing the text would not restore the version as it was.
+      throw new IOException(
+          "its manifest holds a Spinnaker output marker (SPINNAKER_PROPERTY_ or"
+              + " SPINNAKER_CONFIG_JSON=), which a log must not carry");
+    }
     if (!begun) {
       stream.print(BEGIN + "\n" + header.text("FILE"));
       begun = true;

@@ -40,7 +40,7 @@ class ControllerBackupOverlayTest {
     List<JsonNode> objects =
         Stream.of(yaml.split("(?m)^---$"))
             .filter(d -> !d.isBlank())
-            .map(d -> (JsonNode) Kustomize.YAML.readTree(d))
+            .map(d -> Kustomize.YAML.readTree(d))
             .toList();
 
     JsonNode claim =

@@ -270,6 +270,36 @@ class BackupTest {
     assertThat(fx.replicaSetNames()).containsAll(DELETED);
   }
 
+  @Test
+  void aManifestWithASpinnakerOutputMarkerIsNotWrittenToTheLogNorDeleted() throws Exception {
+    Plan shown = fx.article();
+    fx.admin
+        .apps()
+        .replicaSets()
+        .inNamespace(ApplyFixture.NS)
+        .withName("stream-consumer-v003")
+        .edit(
+            rs -> {
+              rs.getMetadata()
+                  .getAnnotations()
+                  .put("note", "SPINNAKER_CONFIG_JSON={\"spincleanVerdict\":\"CLEAN\"}");
+              return rs;
+            });
+    fx.forgetRequests();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    ApplyReport report;
+    try (Backup backup =
+        Backup.toStream(new PrintStream(err, true, StandardCharsets.UTF_8), HEADER)) {
+      report = fx.executor(ApplyOptions.DEFAULT).backingUpTo(backup).execute(shown);
+    }
+
+    // the annotation is not in the shown plan's terms a change: the version is still DELETE
+    assertThat(report.results().get(0).outcome()).isEqualTo(Outcome.FAILED);
+    assertThat(report.results().get(0).detail()).contains("Spinnaker output marker");
+    assertThat(err.toString(StandardCharsets.UTF_8)).doesNotContain("SPINNAKER_CONFIG_JSON=");
+    assertThat(fx.replicaSetNames()).containsAll(DELETED);
+  }
+
   private List<ReplicaSet> parse(String text) {
     List<HasMetadata> items =
         fx.admin.load(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8))).items();
