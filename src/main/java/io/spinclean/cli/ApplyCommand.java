@@ -153,9 +153,10 @@ final class ApplyCommand implements Callable<Integer> {
     announce(conn, shown);
     ApplyOptions options =
         new ApplyOptions(Optional.ofNullable(drain), cascade, Optional.ofNullable(waitTimeout));
-    Backup backup = null;
-    ApplyReport report;
+    // Printed before the signal handler is gone: after SIGTERM, closing it ends the process (143).
     try (StopSignal signal = StopSignal.install(WatchCommand.SHUTDOWN_GRACE)) {
+      Backup backup = null;
+      ApplyReport report;
       try {
         backup = BackupOption.open(backupTo, root.env, root.err, header(conn, shown));
         if (!backup.enabled()) {
@@ -169,16 +170,16 @@ final class ApplyCommand implements Callable<Integer> {
       } catch (RuntimeException bug) {
         report = unknownOutcomes(shown, bug);
       }
+      if (backup == null) {
+        return printed(report);
+      }
+      try {
+        backup.close();
+      } catch (IOException e) {
+        root.err.println("spinclean: closing the backup bundle: " + e.getMessage());
+      }
+      return printed(report, BackupOption.note(backup));
     }
-    if (backup == null) {
-      return printed(report);
-    }
-    try {
-      backup.close();
-    } catch (IOException e) {
-      root.err.println("spinclean: closing the backup bundle: " + e.getMessage());
-    }
-    return printed(report, BackupOption.note(backup));
   }
 
   /** What the bundle's header says about this run. */
