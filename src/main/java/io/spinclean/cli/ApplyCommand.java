@@ -9,11 +9,15 @@ import io.spinclean.core.Policy;
 import io.spinclean.kube.ApiException;
 import io.spinclean.kube.ApplyOptions;
 import io.spinclean.kube.ApplyOptions.Cascade;
+import io.spinclean.kube.Backup;
+import io.spinclean.kube.BackupHeader;
 import io.spinclean.kube.Executor;
 import io.spinclean.kube.KubeConnection;
 import io.spinclean.kube.Scope;
 import io.spinclean.kube.SnapshotSource;
+import io.spinclean.render.BackupNote;
 import io.spinclean.render.SpinnakerOutput;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -109,6 +113,14 @@ final class ApplyCommand implements Callable<Integer> {
               + " 5 if some remain.")
   Duration waitTimeout;
 
+  @Option(
+      names = "--backup",
+      paramLabel = "DIR|-|off",
+      description =
+          BackupOption.DESCRIPTION
+              + " Default: $XDG_STATE_HOME/spinclean/backups, else ~/.local/state/spinclean/backups.")
+  String backupTo;
+
   /** Accepted only to answer with a clear sentence rather than "unknown option". */
   @Option(
       names = {"-f", "--filename"},
@@ -153,15 +165,46 @@ final class ApplyCommand implements Callable<Integer> {
     announce(conn, shown);
     ApplyOptions options =
         new ApplyOptions(Optional.ofNullable(drain), cascade, Optional.ofNullable(waitTimeout));
+    // Printed before the signal handler is gone: after SIGTERM, closing it ends the process (143).
     try (StopSignal signal = StopSignal.install(WatchCommand.SHUTDOWN_GRACE)) {
+      Backup backup = null;
       ApplyReport report;
       try {
-        report = Executor.create(conn, source, planner, options, signal::stopping).execute(shown);
+        backup = BackupOption.open(backupTo, root.env, root.err, header(conn, shown));
+        if (!backup.enabled()) {
+          root.err.println("spinclean: --backup off: the deletions cannot be undone");
+          root.err.flush();
+        }
+        report =
+            Executor.create(conn, source, planner, options, signal::stopping)
+                .backingUpTo(backup)
+                .execute(shown);
       } catch (RuntimeException bug) {
         report = unknownOutcomes(shown, bug);
       }
-      return printed(report);
+      if (backup == null) {
+        return printed(report);
+      }
+      try {
+        backup.close();
+      } catch (IOException e) {
+        root.err.println("spinclean: closing the backup bundle: " + e.getMessage());
+      }
+      return printed(report, BackupOption.note(backup));
     }
+  }
+
+  /** What the bundle's header says about this run. */
+  private BackupHeader header(KubeConnection conn, Plan shown) {
+    Set<String> namespaces = new TreeSet<>();
+    shown.deletions().forEach(d -> namespaces.add(d.cluster().namespace()));
+    List<String> args = spec.commandLine().getParseResult().originalArgs();
+    return new BackupHeader(
+        root.clock.instant(),
+        conn.credentials(),
+        conn.server(),
+        List.copyOf(namespaces),
+        "spinclean " + String.join(" ", args));
   }
 
   /**
@@ -232,8 +275,12 @@ final class ApplyCommand implements Callable<Integer> {
   }
 
   private int printed(ApplyReport report) {
+    return printed(report, null);
+  }
+
+  private int printed(ApplyReport report, BackupNote backup) {
     int code = exitCode(report);
-    root.out.print(Output.afterApply(report, output, code));
+    root.out.print(Output.afterApply(report, output, code, backup));
     root.out.flush();
     return code;
   }

@@ -2,6 +2,7 @@ package io.spinclean.cli;
 
 import io.spinclean.core.ApplyReport;
 import io.spinclean.core.Plan;
+import io.spinclean.render.BackupNote;
 import io.spinclean.render.JsonRenderer;
 import io.spinclean.render.SpinnakerOutput;
 import io.spinclean.render.TableRenderer;
@@ -30,6 +31,30 @@ final class Output {
 
   /** What apply prints after it wrote: the rest of the report. */
   static String afterApply(ApplyReport report, OutputFormat format, int exitCode) {
+    return afterApply(report, format, exitCode, null);
+  }
+
+  /**
+   * As {@link #afterApply(ApplyReport, OutputFormat, int)}, naming the backup bundle and its
+   * restore command (null: say nothing about a backup).
+   */
+  static String afterApply(
+      ApplyReport report, OutputFormat format, int exitCode, BackupNote backup) {
+    if (backup == null) {
+      return afterApplyWithoutBackup(report, format, exitCode);
+    }
+    return switch (format) {
+      case TABLE ->
+          report.results().isEmpty()
+              ? ""
+              : "\n" + TableRenderer.renderOutcomes(report) + backup.lines();
+      case JSON -> JsonRenderer.render(report, backup);
+      case SPINNAKER -> "\n" + SpinnakerOutput.renderOutcomes(report, exitCode, backup);
+    };
+  }
+
+  private static String afterApplyWithoutBackup(
+      ApplyReport report, OutputFormat format, int exitCode) {
     return switch (format) {
       case TABLE -> report.results().isEmpty() ? "" : "\n" + TableRenderer.renderOutcomes(report);
       case JSON -> JsonRenderer.render(report);

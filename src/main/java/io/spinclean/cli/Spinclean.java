@@ -50,11 +50,16 @@ public final class Spinclean implements Runnable {
   final InputStream in;
   final Clock clock;
 
-  Spinclean(PrintStream out, PrintStream err, InputStream in, Clock clock) {
+  /** The process environment (tests inject one): e.g. where apply's state directory is. */
+  final Map<String, String> env;
+
+  Spinclean(
+      PrintStream out, PrintStream err, InputStream in, Clock clock, Map<String, String> env) {
     this.out = out;
     this.err = err;
     this.in = in;
     this.clock = clock;
+    this.env = Map.copyOf(env);
   }
 
   @Override
@@ -81,7 +86,7 @@ public final class Spinclean implements Runnable {
       InputStream in,
       Clock clock,
       Map<String, String> env) {
-    CommandLine cli = new CommandLine(new Spinclean(out, err, in, clock));
+    CommandLine cli = new CommandLine(new Spinclean(out, err, in, clock, env));
     EnvironmentDefaults defaults = new EnvironmentDefaults(env);
     cli.setDefaultValueProvider(defaults);
     cli.setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true));

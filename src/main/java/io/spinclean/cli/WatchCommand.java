@@ -2,6 +2,8 @@ package io.spinclean.cli;
 
 import io.spinclean.core.Policy;
 import io.spinclean.kube.ApiException;
+import io.spinclean.kube.Backup;
+import io.spinclean.kube.BackupHeader;
 import io.spinclean.kube.EventRecorder;
 import io.spinclean.kube.KubeConnection;
 import io.spinclean.kube.LeaseElection;
@@ -9,6 +11,7 @@ import io.spinclean.kube.Scope;
 import io.spinclean.watch.AsyncReporter;
 import io.spinclean.watch.EventReporter;
 import io.spinclean.watch.Leadership;
+import io.spinclean.watch.LogBackup;
 import io.spinclean.watch.LogReporter;
 import io.spinclean.watch.Metrics;
 import io.spinclean.watch.MetricsServer;
@@ -23,6 +26,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +38,7 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IDefaultValueProvider;
 import picocli.CommandLine.ITypeConverter;
@@ -114,6 +119,16 @@ final class WatchCommand implements Callable<Integer> {
 
   @Option(names = "--dry-run", description = "Plan and report (log, metrics), never delete.")
   boolean dryRun;
+
+  @Option(
+      names = "--backup",
+      paramLabel = "DIR|-|off",
+      defaultValue = "-",
+      description =
+          BackupOption.DESCRIPTION
+              + " Default: - (each deletion's manifest in the log, before its delete: works on a"
+              + " read-only root filesystem); with DIR, one file per batch.")
+  String backupTo;
 
   @Option(
       names = "--leader-elect",
@@ -283,6 +298,26 @@ final class WatchCommand implements Callable<Integer> {
     }
   }
 
+  /** {@code --backup}: the log ({@code -}), a directory (a file per batch) or off. */
+  private Function<String, Backup> backups(KubeConnection conn, LogReporter log) {
+    String command =
+        "spinclean " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+    return ns ->
+        switch (backupTo) {
+          case "-" -> new LogBackup(log);
+          case "off" -> Backup.off();
+          default ->
+              Backup.toDirectory(
+                  Path.of(backupTo),
+                  new BackupHeader(
+                      root.clock.instant(),
+                      conn.credentials(),
+                      conn.server(),
+                      List.of(ns),
+                      command));
+        };
+  }
+
   private int run(KubeConnection conn, Scope scope, WatchSettings settings, LogReporter log)
       throws ApiException, InterruptedException {
     Metrics metrics = new Metrics();
@@ -361,7 +396,8 @@ final class WatchCommand implements Callable<Integer> {
               Reporter.all(reporters),
               leadership,
               e -> log.error("internal error while evaluating a cluster: " + e),
-              log::error);
+              log::error,
+              backups(conn, log));
     } catch (ApiException e) {
       async.forEach(a -> a.stop(Duration.ZERO));
       if (election != null) {

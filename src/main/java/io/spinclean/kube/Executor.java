@@ -44,6 +44,7 @@ public final class Executor {
   private final Waiter waiter;
   private final Deletes deletes;
   private final BooleanSupplier stopping;
+  private Backup backup = Backup.off();
 
   /**
    * @param freshSnapshot reads the same namespaces as the shown plan did
@@ -108,6 +109,15 @@ public final class Executor {
   }
 
   /**
+   * Writes each version to {@code backup} before its DELETE (and before a drain); a version whose
+   * backup fails is FAILED, not drained, not deleted, and nothing more is written.
+   */
+  public Executor backingUpTo(Backup backup) {
+    this.backup = Objects.requireNonNull(backup, "backup");
+    return this;
+  }
+
+  /**
    * Deletes what {@code shown} deletes and is still to be deleted in a fresh plan.
    *
    * @return one result per deletion of {@code shown}, in its order
@@ -122,7 +132,14 @@ public final class Executor {
               .toList(),
           List.of());
     }
-    Snapshot snapshot = freshSnapshot.read();
+    SnapshotSource.Fresh fresh =
+        backup.enabled()
+            ? freshSnapshot.readKeeping(
+                shown.deletions().stream()
+                    .map(d -> d.version().uid())
+                    .collect(java.util.stream.Collectors.toSet()))
+            : new SnapshotSource.Fresh(freshSnapshot.read(), java.util.Map.of());
+    Snapshot snapshot = fresh.snapshot();
     Plan again = planner.plan(snapshot);
     List<DeletionResult> results = new ArrayList<>();
     List<Target> deleted = new ArrayList<>();
@@ -149,8 +166,15 @@ public final class Executor {
         continue;
       }
       DeletionResult done;
+      String unsaved =
+          backup.enabled()
+              ? backup.save(target, fresh.kept(), client.getKubernetesSerialization())
+              : null;
       try {
-        done = act(target, deletion, snapshot);
+        done =
+            unsaved != null
+                ? result(target, Outcome.FAILED, false, unsaved)
+                : act(target, deletion, snapshot);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         done = result(target, Outcome.FAILED, false, "interrupted before it was deleted");

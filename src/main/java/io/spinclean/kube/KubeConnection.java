@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import tools.jackson.core.JacksonException;
@@ -180,7 +181,17 @@ public final class KubeConnection implements AutoCloseable {
   public SnapshotSource source(Scope scope, Clock clock) {
     Objects.requireNonNull(scope, "scope");
     LiveReader reader = new LiveReader(client, clock);
-    return () -> reader.read(scope);
+    return new SnapshotSource() {
+      @Override
+      public Snapshot read() throws ApiException {
+        return reader.read(scope);
+      }
+
+      @Override
+      public Fresh readKeeping(Set<String> uids) throws ApiException {
+        return reader.readKeeping(scope, uids);
+      }
+    };
   }
 
   KubernetesClient client() {

@@ -13,8 +13,11 @@ import io.spinclean.core.Snapshot;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -50,12 +53,30 @@ final class LiveReader {
   }
 
   Snapshot read(Scope scope) throws ApiException {
+    return read(scope, Set.of(), new HashMap<>());
+  }
+
+  /**
+   * As {@link #read(Scope)}, also putting into {@code kept} the ReplicaSets whose uid is in {@code
+   * keep}, as read: the only fabric8 objects not dropped page by page.
+   */
+  SnapshotSource.Fresh readKeeping(Scope scope, Set<String> keep) throws ApiException {
+    Map<String, io.fabric8.kubernetes.api.model.apps.ReplicaSet> kept = new HashMap<>();
+    Snapshot snapshot = read(scope, keep, kept);
+    return new SnapshotSource.Fresh(snapshot, kept);
+  }
+
+  private Snapshot read(
+      Scope scope,
+      Set<String> keep,
+      Map<String, io.fabric8.kubernetes.api.model.apps.ReplicaSet> kept)
+      throws ApiException {
     Instant takenAt = clock.instant();
     List<ReplicaSet> replicaSets = new ArrayList<>();
     List<Pod> pods = new ArrayList<>();
     List<Service> services = new ArrayList<>();
     if (scope.allNamespaces()) {
-      readNamespace(null, replicaSets, pods, services);
+      readNamespace(null, replicaSets, pods, services, keep, kept);
     }
     for (String ns : scope.namespaces()) {
       if (!NAMESPACE.matcher(ns).matches()) {
@@ -63,7 +84,7 @@ final class LiveReader {
             "namespace \"" + ns + "\" does not exist (not a valid namespace name)");
       }
       int before = replicaSets.size() + pods.size() + services.size();
-      readNamespace(ns, replicaSets, pods, services);
+      readNamespace(ns, replicaSets, pods, services, keep, kept);
       if (replicaSets.size() + pods.size() + services.size() == before) {
         requireNamespace(ns);
       }
@@ -75,7 +96,12 @@ final class LiveReader {
    * @param ns null for all namespaces
    */
   private void readNamespace(
-      String ns, List<ReplicaSet> replicaSets, List<Pod> pods, List<Service> services)
+      String ns,
+      List<ReplicaSet> replicaSets,
+      List<Pod> pods,
+      List<Service> services,
+      Set<String> keep,
+      Map<String, io.fabric8.kubernetes.api.model.apps.ReplicaSet> kept)
       throws ApiException {
     list(
         "replicasets",
@@ -84,7 +110,13 @@ final class LiveReader {
             ns == null
                 ? client.apps().replicaSets().inAnyNamespace().list(options)
                 : client.apps().replicaSets().inNamespace(ns).list(options),
-        SnapshotMapper::replicaSet,
+        item -> {
+          ReplicaSet rs = SnapshotMapper.replicaSet(item);
+          if (keep.contains(rs.uid())) {
+            kept.put(rs.uid(), item); // a list started over replaces what its first pass kept
+          }
+          return rs;
+        },
         replicaSets);
     list(
         "pods",

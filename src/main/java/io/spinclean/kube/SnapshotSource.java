@@ -1,9 +1,32 @@
 package io.spinclean.kube;
 
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.spinclean.core.Snapshot;
+import java.util.Map;
+import java.util.Set;
 
 /** Something that can take a fresh snapshot of the selected namespaces. */
 @FunctionalInterface
 public interface SnapshotSource {
   Snapshot read() throws ApiException;
+
+  /**
+   * As {@link #read}, and also the ReplicaSets with the uids asked for, as the API server sent them
+   * in that same read (for a backup written before they are deleted). A source that does not keep
+   * them answers none: the executor then deletes none of them while a backup is on.
+   */
+  default Fresh readKeeping(Set<String> uids) throws ApiException {
+    return new Fresh(read(), Map.of());
+  }
+
+  /**
+   * One fresh read.
+   *
+   * @param kept uid -> the ReplicaSet as read
+   */
+  record Fresh(Snapshot snapshot, Map<String, ReplicaSet> kept) {
+    public Fresh {
+      kept = Map.copyOf(kept);
+    }
+  }
 }

@@ -53,6 +53,20 @@ public final class JsonRenderer {
    * remaining}.
    */
   public static String render(ApplyReport report) {
+    return WRITER.writeValueAsString(applyDocument(report)) + "\n";
+  }
+
+  /** As {@link #render(ApplyReport)}, with {@code backup}: the bundle and the restore command. */
+  public static String render(ApplyReport report, BackupNote backup) {
+    ObjectNode doc = applyDocument(report);
+    ObjectNode node = doc.putObject("backup");
+    node.put("enabled", backup.enabled());
+    node.put("bundle", backup.bundle().orElse(null));
+    node.put("restore", backup.restore().orElse(null));
+    return WRITER.writeValueAsString(doc) + "\n";
+  }
+
+  private static ObjectNode applyDocument(ApplyReport report) {
     Map<VersionRef, DeletionResult> byVersion = new HashMap<>();
     for (DeletionResult r : report.results()) {
       byVersion.putIfAbsent(new VersionRef(r.cluster(), r.name()), r);
@@ -77,7 +91,7 @@ public final class JsonRenderer {
     for (Outcome o : Outcome.values()) {
       byOutcome.put(o.name(), counts.getOrDefault(o, 0));
     }
-    return WRITER.writeValueAsString(doc) + "\n";
+    return doc;
   }
 
   /** The plan document; with {@code results} (an apply), every version gets an outcome field. */

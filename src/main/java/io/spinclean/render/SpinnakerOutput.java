@@ -95,7 +95,15 @@ public final class SpinnakerOutput {
 
   /** What {@link #render(ApplyReport, int)} prints after {@link #planTable} and a blank line. */
   public static String renderOutcomes(ApplyReport report, int exitCode) {
-    return outcomes(report, OptionalInt.of(exitCode));
+    return outcomes(report, OptionalInt.of(exitCode), null);
+  }
+
+  /**
+   * As {@link #renderOutcomes(ApplyReport, int)}, with the backup lines after the outcomes and the
+   * bundle as {@code spincleanBackup} (null when none was written).
+   */
+  public static String renderOutcomes(ApplyReport report, int exitCode, BackupNote backup) {
+    return outcomes(report, OptionalInt.of(exitCode), Objects.requireNonNull(backup, "backup"));
   }
 
   /**
@@ -139,10 +147,13 @@ public final class SpinnakerOutput {
 
   private static String render(ApplyReport report, OptionalInt exitCode) {
     // No marker holds a newline, so neutralising the parts is neutralising the whole.
-    return planTable(report.plan()) + "\n" + outcomes(report, exitCode);
+    return planTable(report.plan()) + "\n" + outcomes(report, exitCode, null);
   }
 
-  private static String outcomes(ApplyReport report, OptionalInt exitCode) {
+  /**
+   * @param backup null: no backup lines, no {@code spincleanBackup}
+   */
+  private static String outcomes(ApplyReport report, OptionalInt exitCode, BackupNote backup) {
     Lists lists = collect(report.plan(), new Lists());
     for (DeletionResult r : report.results()) {
       String ref = ref(r.cluster(), r.name());
@@ -172,7 +183,11 @@ public final class SpinnakerOutput {
               .toList();
       cluster(clusters, c).set("deleted", strings(deleted));
     }
-    return neutralise(TableRenderer.renderOutcomes(report)) + line(out);
+    if (backup == null) {
+      return neutralise(TableRenderer.renderOutcomes(report)) + line(out);
+    }
+    out.put("spincleanBackup", backup.bundle().orElse(null));
+    return neutralise(TableRenderer.renderOutcomes(report) + backup.lines()) + line(out);
   }
 
   /** What every plan says, whatever happened next: what stays and which clusters were refused. */

@@ -4,6 +4,7 @@ import io.spinclean.core.ClusterKey;
 import io.spinclean.core.DeletionResult;
 import io.spinclean.core.VersionPlan;
 import io.spinclean.render.SafeText;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -69,6 +70,21 @@ public final class LogReporter implements Reporter {
     }
   }
 
+  /**
+   * The backup of one version, written (and flushed) before its DELETE is sent: the line carries
+   * the version's manifest, a YAML document that {@code kubectl create -f} re-creates (issue 12).
+   */
+  public void backup(String namespace, String version, String manifest) throws IOException {
+    Map<String, String> fields = new LinkedHashMap<>();
+    fields.put("namespace", namespace);
+    fields.put("version", version);
+    fields.put("manifest", manifest);
+    lineWith("info", fields, "backed up before its delete; restore with kubectl create -f");
+    if (out.checkError()) {
+      throw new IOException("cannot write to the log");
+    }
+  }
+
   /** A line about the controller itself (start, stop, errors). */
   public void info(String message) {
     line("info", null, null, null, null, message);
@@ -78,11 +94,9 @@ public final class LogReporter implements Reporter {
     line("error", null, null, null, null, message);
   }
 
-  private synchronized void line(
+  private void line(
       String level, ClusterKey key, String version, String field, String value, String message) {
     Map<String, String> fields = new LinkedHashMap<>();
-    fields.put("time", clock.instant().toString());
-    fields.put("level", level);
     if (key != null) {
       fields.put("namespace", key.namespace());
       fields.put("application", key.application());
@@ -94,6 +108,14 @@ public final class LogReporter implements Reporter {
     if (field != null) {
       fields.put(field, value);
     }
+    lineWith(level, fields, message);
+  }
+
+  private synchronized void lineWith(String level, Map<String, String> more, String message) {
+    Map<String, String> fields = new LinkedHashMap<>();
+    fields.put("time", clock.instant().toString());
+    fields.put("level", level);
+    fields.putAll(more);
     fields.put("msg", message);
     out.println(format == Format.JSON ? json(fields) : text(fields));
     out.flush();

@@ -5,10 +5,13 @@ import io.spinclean.core.ClusterKey;
 import io.spinclean.core.Snapshot;
 import io.spinclean.kube.ApiException;
 import io.spinclean.kube.ApplyOptions;
+import io.spinclean.kube.Backup;
 import io.spinclean.kube.ClusterWatch;
 import io.spinclean.kube.Executor;
 import io.spinclean.kube.KubeConnection;
 import io.spinclean.kube.Scope;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * {@code spinclean watch} assembled: informers feed a {@link WatchLoop}, whose {@link Controller}
@@ -56,7 +60,37 @@ public final class Watcher implements AutoCloseable {
       Consumer<RuntimeException> onError,
       Consumer<String> warn)
       throws ApiException {
+    return start(
+        connection,
+        scope,
+        settings,
+        clock,
+        metrics,
+        reporter,
+        leadership,
+        onError,
+        warn,
+        ns -> Backup.off());
+  }
+
+  /**
+   * As above, writing each version to {@code backups.apply(namespace)} (one per batch, closed after
+   * it) before its DELETE (issue 12).
+   */
+  public static Watcher start(
+      KubeConnection connection,
+      Scope scope,
+      WatchSettings settings,
+      Clock clock,
+      Metrics metrics,
+      Reporter reporter,
+      Leadership leadership,
+      Consumer<RuntimeException> onError,
+      Consumer<String> warn,
+      Function<String, Backup> backups)
+      throws ApiException {
     Objects.requireNonNull(connection, "connection");
+    Objects.requireNonNull(backups, "backups");
     ClusterWatch[] informers = new ClusterWatch[1];
     RateLimiter limiter = new RateLimiter(settings.actionsPerSecond());
     // Set first thing on stop: the batch in flight writes nothing more and reports the rest.
@@ -99,14 +133,20 @@ public final class Watcher implements AutoCloseable {
                     }
                     return false;
                   };
-              ApplyReport report =
-                  Executor.create(
-                          connection,
-                          connection.source(Scope.of(ns), clock),
-                          planner,
-                          ApplyOptions.DEFAULT,
-                          halt)
-                      .execute(plan);
+              ApplyReport report;
+              try (Backup backup = backups.apply(ns)) {
+                report =
+                    Executor.create(
+                            connection,
+                            connection.source(Scope.of(ns), clock),
+                            planner,
+                            ApplyOptions.DEFAULT,
+                            halt)
+                        .backingUpTo(backup)
+                        .execute(plan);
+              } catch (IOException e) {
+                throw new UncheckedIOException("closing the backup bundle", e);
+              }
               if (lost.get()) {
                 warn.accept(
                     "no longer leading: the rest of the deletions in "

@@ -2,11 +2,16 @@ package io.spinclean.cli;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.Map;
 
 /** One in-process run of the command line: exit code and everything printed. */
@@ -32,6 +37,13 @@ record Run(int exitCode, String out, String err) {
   }
 
   static Run run(String stdin, Clock clock, Map<String, String> env, String... args) {
+    if (!env.containsKey("XDG_STATE_HOME") && !env.containsKey("HOME")) {
+      // apply's default backup directory: one of its own per run (the clock is fixed, so the
+      // bundles' names would repeat), never the user's ~/.local/state
+      Map<String, String> own = new HashMap<>(env);
+      own.put("XDG_STATE_HOME", stateHome());
+      env = own;
+    }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code;
@@ -48,5 +60,15 @@ record Run(int exitCode, String out, String err) {
     }
     return new Run(
         code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  private static String stateHome() {
+    try {
+      Path dir = Path.of("target", "test-state");
+      Files.createDirectories(dir);
+      return Files.createTempDirectory(dir, "run-").toAbsolutePath().toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

@@ -98,9 +98,19 @@ final class ApplyFixture implements AutoCloseable {
 
   SnapshotSource reader(String... namespaces) {
     LiveReader reader = new LiveReader(admin, Clock.systemUTC());
-    return () -> {
-      awaitControllers(); // a cluster at rest, unless a test changes it
-      return reader.read(Scope.of(List.of(namespaces)));
+    Scope scope = Scope.of(List.of(namespaces));
+    return new SnapshotSource() {
+      @Override
+      public Snapshot read() throws ApiException {
+        awaitControllers(); // a cluster at rest, unless a test changes it
+        return reader.read(scope);
+      }
+
+      @Override
+      public Fresh readKeeping(java.util.Set<String> uids) throws ApiException {
+        awaitControllers();
+        return reader.readKeeping(scope, uids);
+      }
     };
   }
 
@@ -355,6 +365,11 @@ final class ApplyFixture implements AutoCloseable {
   /** Drops what seeding recorded; call right before the code under test runs. */
   void forgetRequests() {
     calls();
+  }
+
+  /** How many requests were received since the last {@link #calls()}, without forgetting them. */
+  int callCount() {
+    return recorded.size();
   }
 
   /** The requests received since the last call, in the order they arrived. */
