@@ -194,8 +194,8 @@ final class ApplyCommand implements Callable<Integer> {
     }
   }
 
-  /** What the bundle's header says about this run. */
-  private BackupHeader header(KubeConnection conn, Plan shown) {
+  /** What the bundle's header says about this run (also each context's, in a multi-context run). */
+  BackupHeader header(KubeConnection conn, Plan shown) {
     Set<String> namespaces = new TreeSet<>();
     shown.deletions().forEach(d -> namespaces.add(d.cluster().namespace()));
     List<String> args = spec.commandLine().getParseResult().originalArgs();

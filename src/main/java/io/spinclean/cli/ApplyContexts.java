@@ -6,12 +6,14 @@ import io.spinclean.core.Outcome;
 import io.spinclean.core.Plan;
 import io.spinclean.kube.ApiException;
 import io.spinclean.kube.ApplyOptions;
+import io.spinclean.kube.Backup;
 import io.spinclean.kube.Executor;
 import io.spinclean.render.ContextResult;
 import io.spinclean.render.ContextsJson;
 import io.spinclean.render.ContextsSpinnaker;
 import io.spinclean.render.ContextsTable;
 import io.spinclean.render.SpinnakerOutput;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -73,7 +75,14 @@ final class ApplyContexts {
                 Optional.ofNullable(command.drain),
                 command.cascade,
                 Optional.ofNullable(command.waitTimeout));
-        done = Contexts.each(sessions, parallel, s -> execute(s, options, signal));
+        if ("off".equals(command.backupTo)) {
+          root.err.println("spinclean: --backup off: the deletions cannot be undone");
+          root.err.flush();
+        }
+        // Each context writes its own bundle before its deletes; on stderr (-) two bundles
+        // written at once would interleave between their BEGIN and END lines: one at a time.
+        int writers = "-".equals(command.backupTo) ? 1 : parallel;
+        done = Contexts.each(sessions, writers, s -> execute(s, options, signal));
       }
       List<ContextResult> failed = done.stream().filter(r -> !r.ok() && r.plan() != null).toList();
       PlanContexts.reportErrors(root, command.output, failed);
@@ -104,9 +113,14 @@ final class ApplyContexts {
     if (s.plan.deletions().isEmpty()) {
       return new ContextResult(s.name, s.plan, new ApplyReport(s.plan, List.of(), List.of()), null);
     }
+    Backup backup = null;
     try {
+      backup =
+          BackupOption.open(command.backupTo, root.env, root.err, command.header(s.conn, s.plan));
       ApplyReport report =
-          Executor.create(s.conn, s.source, s.planner, options, signal::stopping).execute(s.plan);
+          Executor.create(s.conn, s.source, s.planner, options, signal::stopping)
+              .backingUpTo(backup)
+              .execute(s.plan);
       return new ContextResult(s.name, s.plan, report, null);
     } catch (ApiException e) {
       // nothing was written in this context: the fresh snapshot could not be read
@@ -117,7 +131,33 @@ final class ApplyContexts {
       bug.printStackTrace(root.err);
       String why = "outcome unknown: spinclean failed during apply (internal error)";
       return new ContextResult(s.name, s.plan, unwritten(s.plan, why), "internal error: " + bug);
+    } finally {
+      closeBackup(s.name, backup);
     }
+  }
+
+  /** Closes a context's bundle and says on stderr where it is and how to restore it. */
+  private void closeBackup(String context, Backup backup) {
+    if (backup == null || !backup.enabled()) {
+      return;
+    }
+    try {
+      backup.close();
+    } catch (IOException e) {
+      root.err.println(
+          "spinclean: context " + context + ": closing the backup bundle: " + e.getMessage());
+    }
+    backup
+        .bundle()
+        .ifPresent(
+            bundle ->
+                root.err.println(
+                    "spinclean: context "
+                        + context
+                        + ": backup: "
+                        + bundle
+                        + backup.restoreCommand().map(r -> "; restore: " + r).orElse("")));
+    root.err.flush();
   }
 
   /** Every deletion of the plan with no result of its own: NOT_ATTEMPTED or FAILED, the reason. */

@@ -133,6 +133,57 @@ class MultiContextCliTest {
     assertThat(doc.at("/summary/verdicts/CLEAN").asInt()).isEqualTo(6);
   }
 
+  /** Issue 12 over several contexts: each context writes its own bundle before its deletes. */
+  @Test
+  void eachContextBacksUpItsOwnDeletionsInABundleOfItsOwn() throws Exception {
+    Path backups = dir.resolve("backups");
+    Run apply =
+        Run.of(
+            "apply",
+            "--kubeconfig",
+            kubeconfig(),
+            "--context",
+            "a,b",
+            "--backup",
+            backups.toString());
+
+    assertThat(apply.exitCode()).isZero();
+    List<Path> bundles;
+    try (var files = Files.list(backups)) {
+      bundles = files.sorted().toList();
+    }
+    assertThat(bundles).hasSize(2);
+    assertThat(bundles.get(0).getFileName().toString()).contains("-context_a-");
+    assertThat(bundles.get(1).getFileName().toString()).contains("-context_b-");
+    for (Path bundle : bundles) {
+      String yaml = Files.readString(bundle);
+      assertThat(yaml.split("\n---\n", -1)).hasSize(5); // the header, then 4 documents
+      assertThat(yaml)
+          .contains(
+              "name: \"webapp-v002\"",
+              "name: \"stream-consumer-v003\"",
+              "name: \"workers-v005\"",
+              "name: \"workers-v006\"");
+      assertThat(apply.err()).contains("backup: " + bundle);
+    }
+  }
+
+  /** On stderr the two contexts' bundles come one after the other, never interleaved. */
+  @Test
+  void bundlesOnStderrDoNotInterleave() throws Exception {
+    Run apply = Run.of("apply", "--kubeconfig", kubeconfig(), "--context", "a,b", "--backup", "-");
+
+    assertThat(apply.exitCode()).isZero();
+    List<String> markers =
+        apply
+            .err()
+            .lines()
+            .filter(l -> l.startsWith("----- "))
+            .map(l -> l.substring(6, 9))
+            .toList();
+    assertThat(markers).containsExactly("BEG", "END", "BEG", "END");
+  }
+
   @Test
   void maxDeletionsCountsOverTheWholeRunAndRefusesEveryContext() throws Exception {
     // each context alone deletes 4, within the limit; together 8, more than 6
