@@ -258,18 +258,21 @@ final class ApplyCommand implements Callable<Integer> {
             + " plan' to see what is left");
     bug.printStackTrace(root.err);
     root.err.flush();
+    return unwritten(shown, Outcome.FAILED, UNKNOWN);
+  }
+
+  /** What a planned deletion whose executor failed unexpectedly is reported with. */
+  static final String UNKNOWN = "outcome unknown: spinclean failed during apply (internal error)";
+
+  /** Every deletion of {@code plan}, none with a result of its own: {@code outcome}, why. */
+  static ApplyReport unwritten(Plan plan, Outcome outcome, String detail) {
     return new ApplyReport(
-        shown,
-        shown.deletions().stream()
+        plan,
+        plan.deletions().stream()
             .map(
                 d ->
                     new DeletionResult(
-                        d.cluster(),
-                        d.version().name(),
-                        d.version().uid(),
-                        Outcome.FAILED,
-                        false,
-                        "outcome unknown: spinclean failed during apply (internal error)"))
+                        d.cluster(), d.version().name(), d.version().uid(), outcome, false, detail))
             .toList(),
         List.of());
   }

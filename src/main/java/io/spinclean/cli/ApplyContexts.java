@@ -1,7 +1,6 @@
 package io.spinclean.cli;
 
 import io.spinclean.core.ApplyReport;
-import io.spinclean.core.DeletionResult;
 import io.spinclean.core.Outcome;
 import io.spinclean.core.Plan;
 import io.spinclean.kube.ApiException;
@@ -125,12 +124,18 @@ final class ApplyContexts {
     } catch (ApiException e) {
       // nothing was written in this context: the fresh snapshot could not be read
       return new ContextResult(
-          s.name, s.plan, unwritten(s.plan, "not attempted: " + e.getMessage()), e.getMessage());
+          s.name,
+          s.plan,
+          ApplyCommand.unwritten(s.plan, Outcome.NOT_ATTEMPTED, "not attempted: " + e.getMessage()),
+          e.getMessage());
     } catch (RuntimeException bug) {
       root.err.println("spinclean: internal error during apply in context " + s.name + ": " + bug);
       bug.printStackTrace(root.err);
-      String why = "outcome unknown: spinclean failed during apply (internal error)";
-      return new ContextResult(s.name, s.plan, unwritten(s.plan, why), "internal error: " + bug);
+      return new ContextResult(
+          s.name,
+          s.plan,
+          ApplyCommand.unwritten(s.plan, Outcome.FAILED, ApplyCommand.UNKNOWN),
+          "internal error: " + bug);
     } finally {
       closeBackup(s.name, backup);
     }
@@ -158,18 +163,6 @@ final class ApplyContexts {
                         + bundle
                         + backup.restoreCommand().map(r -> "; restore: " + r).orElse("")));
     root.err.flush();
-  }
-
-  /** Every deletion of the plan with no result of its own: NOT_ATTEMPTED or FAILED, the reason. */
-  private static ApplyReport unwritten(Plan plan, String detail) {
-    Outcome outcome = detail.startsWith("not attempted") ? Outcome.NOT_ATTEMPTED : Outcome.FAILED;
-    List<DeletionResult> results = new ArrayList<>();
-    for (Plan.Deletion d : plan.deletions()) {
-      results.add(
-          new DeletionResult(
-              d.cluster(), d.version().name(), d.version().uid(), outcome, false, detail));
-    }
-    return new ApplyReport(plan, results, List.of());
   }
 
   /** As a single-context apply says where it writes, once per context that has deletions. */
