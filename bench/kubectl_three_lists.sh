@@ -1,7 +1,7 @@
 #!/bin/sh
 # The cold-start comparison of bench/run with kubectl: the same three lists as `spinclean plan`.
 # `kubectl get rs,pods,svc` needs API discovery documents, which the mock API server does not
-# serve (shared/TESTING.md), so the lists are fetched with `get --raw`: three kubectl processes.
+# serve (docs/testing.md), so the lists are fetched with `get --raw`: three kubectl processes.
 # usage: bench/kubectl_three_lists.sh KUBECONFIG NAMESPACE
 set -eu
 for path in "/apis/apps/v1/namespaces/$2/replicasets" "/api/v1/namespaces/$2/pods" \

@@ -8,7 +8,8 @@ import java.util.TreeSet;
 /**
  * Rules 3 and 4: what one version's pods do right now, before any role or policy applies. A pod
  * serves when it is Ready, not terminating, and its labels contain the whole non-empty selector of
- * one of the cluster's existing Services (SPINNAKER.md §3: those pods are the Service's endpoints).
+ * one of the cluster's existing Services (docs/spinnaker-semantics.md#traffic: those pods are the
+ * Service's endpoints).
  */
 final class Census {
   private Census() {}
@@ -62,7 +63,8 @@ final class Census {
         labeledNotReady,
         List.copyOf(served),
         templateEnabled,
-        // Spinnaker's Disable detaches the template first, then pod after pod (SPINNAKER.md §3).
+        // Spinnaker's Disable detaches the template first, then pod after pod
+        // (docs/spinnaker-semantics.md#traffic).
         !templateEnabled && serving > 0,
         !templateEnabled || unlabeledLive > 0,
         protect,
@@ -75,7 +77,7 @@ final class Census {
   /**
    * Sets the role. Only a keeper can be half enabled: its template or a live (not terminating) pod
    * lacks the Service selector, which is what an Enable that broke midway leaves, since it patches
-   * the template first and then pod after pod (SPINNAKER.md §3).
+   * the template first and then pod after pod (docs/spinnaker-semantics.md#traffic).
    */
   static VersionPlan withRole(VersionPlan v, Role role) {
     return v.withRole(role, role == Role.KEEPER && v.halfEnabled());

@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * A Spinnaker cluster: ReplicaSets of one namespace whose application and cluster annotations are
- * equal strings (SPINNAKER.md §2).
+ * equal strings (docs/spinnaker-semantics.md#clusters).
  */
 public record ClusterKey(String namespace, String application, String cluster)
     implements Comparable<ClusterKey> {

@@ -14,9 +14,9 @@ import java.util.TreeSet;
 /** Plans one cluster: classify every version, then apply the policy, then the safety guards. */
 final class ClusterPlanner {
   /**
-   * Spinnaker's "newest" is the latest creationTimestamp (SPINNAKER.md §2); equal timestamps (one
-   * second resolution) fall back to the version number, then the name and uid so the order is total
-   * and independent of input order.
+   * Spinnaker's "newest" is the latest creationTimestamp (docs/spinnaker-semantics.md#clusters);
+   * equal timestamps (one second resolution) fall back to the version number, then the name and uid
+   * so the order is total and independent of input order.
    */
   static final Comparator<VersionPlan> OLDEST_FIRST =
       Comparator.comparing(VersionPlan::createdAt)

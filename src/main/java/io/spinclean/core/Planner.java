@@ -54,8 +54,9 @@ public final class Planner {
 
   /**
    * Rule 1: a version has non-empty application and cluster annotations, is not controlled by
-   * another object (a Deployment's ReplicaSets are its own business, SPINNAKER.md §2), and is not
-   * already being deleted. Returns its cluster, or null when it is not a version.
+   * another object (a Deployment's ReplicaSets are its own business,
+   * docs/spinnaker-semantics.md#clusters), and is not already being deleted. Returns its cluster,
+   * or null when it is not a version.
    */
   static ClusterKey versionOf(ReplicaSet rs) {
     if (rs.controlled() || rs.terminating()) {

@@ -28,7 +28,10 @@ public record Pod(
     labels = Map.copyOf(labels);
   }
 
-  /** A Service sends traffic only to Ready pods that are not terminating (SPINNAKER.md §3). */
+  /**
+   * A Service sends traffic only to Ready pods that are not terminating
+   * (docs/spinnaker-semantics.md#traffic).
+   */
   public boolean receivesTraffic() {
     return ready && !terminating;
   }

@@ -46,7 +46,8 @@ public record ReplicaSet(
 
   /**
    * Rule 3: a pod is this ReplicaSet's when its controlling ownerReference names this uid and its
-   * labels match {@link #selector()} (SPINNAKER.md §3; an unreadable selector matches nothing).
+   * labels match {@link #selector()} (docs/spinnaker-semantics.md#traffic; an unreadable selector
+   * matches nothing).
    */
   public boolean owns(Pod pod) {
     return !uid.isEmpty()

@@ -22,10 +22,10 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Renders a {@link Plan} or an {@link ApplyReport} for a Spinnaker "Run Job (Manifest)" stage that
- * captures output from logs (SPINNAKER.md §5): the human table of {@link TableRenderer}, then
- * exactly one line {@code SPINNAKER_CONFIG_JSON={...}} whose keys become the stage's outputs, e.g.
- * {@code ${#stage('Cleanup')['outputs']['spincleanDeleted']}}. The keys are described in
- * docs/spinnaker.md.
+ * captures output from logs (docs/spinnaker-semantics.md#run-job-output): the human table of {@link
+ * TableRenderer}, then exactly one line {@code SPINNAKER_CONFIG_JSON={...}} whose keys become the
+ * stage's outputs, e.g. {@code ${#stage('Cleanup')['outputs']['spincleanDeleted']}}. The keys are
+ * described in docs/spinnaker.md.
  *
  * <p>Invariants, whatever the cluster data (names and annotation values are any strings):
  *

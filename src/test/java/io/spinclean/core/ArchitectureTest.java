@@ -14,8 +14,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The layering of STYLE.md, enforced on the production classes: dependencies point inward, only the
- * Kubernetes adapter knows fabric8, only the command line ends the JVM.
+ * The layering of CONTRIBUTING.md ("House style"), enforced on the production classes: dependencies
+ * point inward, only the Kubernetes adapter knows fabric8, only the command line ends the JVM.
  */
 class ArchitectureTest {
   private static JavaClasses classes;

@@ -16,10 +16,11 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Rule 5: versions are ordered by creationTimestamp (Spinnaker's "newest", SPINNAKER.md §2); ties
- * are broken by the version number from {@code artifact.spinnaker.io/version}, else the name's
- * {@code -vNNN} suffix, else {@code moniker.spinnaker.io/sequence}; {@code v1000} follows {@code
- * v999}. Every version here serves, so the newest is the keeper and the others are deleted.
+ * Rule 5: versions are ordered by creationTimestamp (Spinnaker's "newest",
+ * docs/spinnaker-semantics.md#clusters); ties are broken by the version number from {@code
+ * artifact.spinnaker.io/version}, else the name's {@code -vNNN} suffix, else {@code
+ * moniker.spinnaker.io/sequence}; {@code v1000} follows {@code v999}. Every version here serves, so
+ * the newest is the keeper and the others are deleted.
  */
 class OrderingTest {
   private static final String T = "2026-11-20T10:00:00Z";

@@ -21,9 +21,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Rule 3: a version's pods are those whose controlling ownerReference names its uid and whose
- * labels match its spec.selector (SPINNAKER.md §3). Issue 10: a Ready pod carrying the Service's
- * labels, owned by the failed candidate through a non-controller ownerReference, flipped the plan
- * from "keep v001" to "keep v002, DELETE v001". Anyone allowed to create pods can add one.
+ * labels match its spec.selector (docs/spinnaker-semantics.md#traffic). Issue 10: a Ready pod
+ * carrying the Service's labels, owned by the failed candidate through a non-controller
+ * ownerReference, flipped the plan from "keep v001" to "keep v002, DELETE v001". Anyone allowed to
+ * create pods can add one.
  */
 class OwnershipTest {
   private static final String KEEP_V001 =

@@ -22,8 +22,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Rules 3 and 4: a version's pods are those whose controlling ownerReference names its uid and
  * whose labels match its selector (more in {@link OwnershipTest}); a pod serves when it is Ready,
  * not terminating, and carries the whole non-empty selector of one of the cluster's existing
- * Services (SPINNAKER.md §3). Reported per version: replicas, pods, ready, serving,
- * labeled-but-not-ready, template enabled, half disabled.
+ * Services (docs/spinnaker-semantics.md#traffic). Reported per version: replicas, pods, ready,
+ * serving, labeled-but-not-ready, template enabled, half disabled.
  */
 class ServingTest {
   /** What a user reads about a version in the plan. */

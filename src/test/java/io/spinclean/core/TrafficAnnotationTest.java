@@ -21,7 +21,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Rule 2: a cluster's Services are the union of its versions' {@code
  * traffic.spinnaker.io/load-balancers} entries of kind Service (case-insensitive, alias {@code
- * svc}) in the same namespace (SPINNAKER.md §1). No Service named: SKIPPED. Malformed: REFUSED.
+ * svc}) in the same namespace (docs/spinnaker-semantics.md#identity). No Service named: SKIPPED.
+ * Malformed: REFUSED.
  */
 class TrafficAnnotationTest {
   private static final String CLEANUP =

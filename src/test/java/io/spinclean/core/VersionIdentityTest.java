@@ -19,7 +19,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Rule 1: a version is a ReplicaSet with non-empty application and cluster annotations (legacy
  * JSON-quoted values unquoted), not owned by a controller and not terminating; versions group by
- * (namespace, application, cluster). Everything else is never planned (SPINNAKER.md §1, §2).
+ * (namespace, application, cluster). Everything else is never planned
+ * (docs/spinnaker-semantics.md#identity, #clusters).
  */
 class VersionIdentityTest {
   private static final String BOTH =

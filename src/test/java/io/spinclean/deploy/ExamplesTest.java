@@ -27,7 +27,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * examples/spinnaker/: what a user pastes into Spinnaker must fit the rest of the project — the
  * ServiceAccount and namespace of deploy/, the image's user, the CLI's commands and flags — and
- * follow Spinnaker's rules for Run Job output capture and optional stages (SPINNAKER.md §5).
+ * follow Spinnaker's rules for Run Job output capture and optional stages
+ * (docs/spinnaker-semantics.md#run-job-output).
  */
 class ExamplesTest {
   static final Path DIR = Path.of("examples", "spinnaker");

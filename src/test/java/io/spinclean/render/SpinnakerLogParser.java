@@ -14,7 +14,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Test-only: turns a job's log into stage outputs the way Spinnaker does for "Capture Output From:
- * Logs" (SPINNAKER.md §5), rule for rule after clouddriver's {@code PropertyParser} (2025-05):
+ * Logs" (docs/spinnaker-semantics.md#run-job-output), rule for rule after clouddriver's {@code
+ * PropertyParser} (2025-05):
  *
  * <ul>
  *   <li>The log is split at {@code \n}; each line is trimmed of whitespace as Guava's {@code
@@ -35,7 +36,10 @@ import tools.jackson.databind.json.JsonMapper;
 final class SpinnakerLogParser {
   /** Which version of clouddriver's property-line rule to apply. */
   enum Variant {
-    /** Split at every '=', drop empty pieces, require exactly two (SPINNAKER.md §5). */
+    /**
+     * Split at every '=', drop empty pieces, require exactly two
+     * (docs/spinnaker-semantics.md#run-job-output).
+     */
     OMIT_EMPTY,
     /** Split at the first '=' only; skip the line when the value is empty. */
     LIMIT_TWO

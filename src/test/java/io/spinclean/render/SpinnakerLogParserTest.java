@@ -11,8 +11,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The test parser itself does what SPINNAKER.md §5 says Spinnaker does; otherwise the tests of
- * {@link SpinnakerOutput} against it would prove nothing.
+ * The test parser itself does what docs/spinnaker-semantics.md#run-job-output says Spinnaker does;
+ * otherwise the tests of {@link SpinnakerOutput} against it would prove nothing.
  */
 class SpinnakerLogParserTest {
   private final SpinnakerLogParser spinnaker = new SpinnakerLogParser(Variant.OMIT_EMPTY);

@@ -1,8 +1,8 @@
 package io.spinclean.core.spinnaker;
 
 /**
- * The Spinnaker annotation and label keys spinclean reads, in one place. See shared/SPINNAKER.md
- * §1: the annotations, not the labels, are a version's identity.
+ * The Spinnaker annotation and label keys spinclean reads, in one place. See
+ * docs/spinnaker-semantics.md#identity: the annotations, not the labels, are a version's identity.
  */
 public final class Annotations {
   public static final String APPLICATION = "moniker.spinnaker.io/application";
@@ -18,7 +18,8 @@ public final class Annotations {
 
   /**
    * Legacy objects carry JSON-quoted values such as {@code "\"myapp\""}; Spinnaker accepts both
-   * forms (SPINNAKER.md §1). Returns the value without the quotes, or the value itself.
+   * forms (docs/spinnaker-semantics.md#identity). Returns the value without the quotes, or the
+   * value itself.
    */
   public static String unquote(String value) {
     if (value == null) {

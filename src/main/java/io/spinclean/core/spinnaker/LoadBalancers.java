@@ -8,7 +8,7 @@ import java.util.Optional;
 /**
  * The {@code traffic.spinnaker.io/load-balancers} annotation: a JSON list of {@code "<kind>
  * <name>"}; the kind is case-insensitive and {@code svc} is an alias of {@code service}; the
- * Service lives in the ReplicaSet's namespace (SPINNAKER.md §1).
+ * Service lives in the ReplicaSet's namespace (docs/spinnaker-semantics.md#identity).
  */
 public final class LoadBalancers {
   private LoadBalancers() {}

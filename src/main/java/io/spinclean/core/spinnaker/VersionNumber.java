@@ -9,8 +9,8 @@ import java.util.regex.Pattern;
  * A version's number, used only to break ties between equal creation times: from {@code
  * artifact.spinnaker.io/version} ({@code v015}), else the name's {@code -v<N>} suffix, else {@code
  * moniker.spinnaker.io/sequence}. Spinnaker formats {@code v%03d} and does not wrap: {@code v1000}
- * follows {@code v999} (SPINNAKER.md §1), so the digits are read as a number, never compared as
- * text.
+ * follows {@code v999} (docs/spinnaker-semantics.md#version-numbers), so the digits are read as a
+ * number, never compared as text.
  */
 public final class VersionNumber {
   private static final Pattern ARTIFACT = Pattern.compile("v(\\d{1,18})");

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Legacy objects carry JSON-quoted values; Spinnaker accepts both forms (SPINNAKER.md §1). */
+/**
+ * Legacy objects carry JSON-quoted values; Spinnaker accepts both forms
+ * (docs/spinnaker-semantics.md#identity).
+ */
 class AnnotationsTest {
   @ParameterizedTest(name = "[{0}] -> [{1}]")
   @CsvSource(

@@ -10,7 +10,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Where a version's number comes from (SPINNAKER.md §1): artifact version, name, sequence. */
+/**
+ * Where a version's number comes from (docs/spinnaker-semantics.md#version-numbers): artifact
+ * version, name, sequence.
+ */
 class VersionNumberTest {
   static Stream<Arguments> numbers() {
     return Stream.of(
