@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,13 +21,6 @@ import picocli.CommandLine.ParameterException;
     name = "spinclean",
     mixinStandardHelpOptions = true,
     versionProvider = BuildVersion.class,
-    subcommands = {
-      PlanCommand.class,
-      ApplyCommand.class,
-      DemoCommand.class,
-      WatchCommand.class,
-      CompletionCommand.class
-    },
     description = {
       "Puts Kubernetes clusters left behind by failed Spinnaker blue/green deploys back into a"
           + " healthy state: per Spinnaker cluster, keep the newest version that serves traffic"
@@ -45,6 +39,10 @@ import picocli.CommandLine.ParameterException;
           + " --wait ended with objects remaining."
     })
 public final class Spinclean implements Runnable {
+  /** The subcommands, in the order the help lists them. */
+  private static final List<String> COMMANDS =
+      List.of("plan", "apply", "demo", "watch", "completion");
+
   final PrintStream out;
   final PrintStream err;
   final InputStream in;
@@ -68,6 +66,21 @@ public final class Spinclean implements Runnable {
         new CommandLine(this), "a command is required: plan, apply, watch, demo or completion");
   }
 
+  /**
+   * The class of a subcommand, named only on the branch taken: a class literal loads its class, and
+   * a command not invoked need not be loaded at all.
+   */
+  private static Class<?> command(String name) {
+    return switch (name) {
+      case "plan" -> PlanCommand.class;
+      case "apply" -> ApplyCommand.class;
+      case "demo" -> DemoCommand.class;
+      case "watch" -> WatchCommand.class;
+      case "completion" -> CompletionCommand.class;
+      default -> throw new IllegalArgumentException("no such command: " + name);
+    };
+  }
+
   /** Runs one command line without environment variables (tests). */
   public static int run(
       String[] args, PrintStream out, PrintStream err, InputStream in, Clock clock) {
@@ -87,6 +100,16 @@ public final class Spinclean implements Runnable {
       Clock clock,
       Map<String, String> env) {
     CommandLine cli = new CommandLine(new Spinclean(out, err, in, clock, env));
+    // picocli builds the model of every subcommand it is given (reflection over its options and
+    // mixins): give it only the one the command line names. Anything else (no command, --help,
+    // an unknown or misspelt command, completion, which describes the whole tree) gets them all,
+    // for the same help, errors and "Did you mean" suggestions.
+    boolean alone = args.length > 0 && COMMANDS.contains(args[0]) && !args[0].equals("completion");
+    for (String name : COMMANDS) {
+      if (!alone || name.equals(args[0])) {
+        cli.addSubcommand(command(name));
+      }
+    }
     EnvironmentDefaults defaults = new EnvironmentDefaults(env);
     cli.setDefaultValueProvider(defaults);
     cli.setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true));

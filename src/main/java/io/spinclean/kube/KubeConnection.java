@@ -1,14 +1,9 @@
 package io.spinclean.kube;
 
-import io.fabric8.kubernetes.api.model.PodList;
-import io.fabric8.kubernetes.api.model.ServiceList;
-import io.fabric8.kubernetes.api.model.apps.ReplicaSetList;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.spinclean.core.Snapshot;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -54,9 +49,14 @@ public final class KubeConnection implements AutoCloseable {
   private final KubernetesClient client;
   private final String defaultNamespace;
 
-  private KubeConnection(KubernetesClient client, String defaultNamespace) {
+  /** The factory of the client's JDK HTTP clients, or null when the client was built elsewhere. */
+  private final SelectorClosingFactory http;
+
+  private KubeConnection(
+      KubernetesClient client, String defaultNamespace, SelectorClosingFactory http) {
     this.client = Objects.requireNonNull(client, "client");
     this.defaultNamespace = Objects.requireNonNull(defaultNamespace, "defaultNamespace");
+    this.http = http;
   }
 
   /**
@@ -89,35 +89,26 @@ public final class KubeConnection implements AutoCloseable {
 
   /**
    * Starts, on a background thread, the one-time set-up that a short-lived process otherwise does
-   * on its critical path when it opens its first connection: fabric8's global serializer and its
-   * registry of every API kind (used to read the kubeconfig), the JDK's default trust anchors, and
-   * the JSON deserializers of the three lists {@code plan} reads (Jackson introspects the whole Pod
-   * model for them). Meanwhile the main thread parses the command line and reads the kubeconfig.
-   * That takes ~0.2-0.3 s off the main thread, but the second core is shared with the JIT: a cold
-   * {@code plan} gains 0.04-0.1 s (docs/performance.md, "Cold start", "Second pass"). Only a
-   * speed-up: it changes no result, and whatever fails in it is done, and reported, again by the
-   * connection itself.
+   * on its critical path when it opens its first connection: the JDK's default trust anchors (the
+   * client loads them for every server, http or https) and the serializer every later client uses.
+   * Meanwhile the main thread parses the command line and reads the kubeconfig. Nothing the command
+   * may not use: no JSON model (the read path streams), no registry of API kinds (the kubeconfig is
+   * read without it). Only a speed-up: it changes no result, and whatever fails in it is done, and
+   * reported, again by the connection itself. Not called when a command reads files.
    */
   public static void prepare() {
-    KubernetesSerialization serialization = new KubernetesSerialization();
-    prepared = serialization;
-    Thread thread = new Thread(() -> warmUp(serialization), "spinclean-prepare");
+    Thread thread = new Thread(KubeConnection::warmUp, "spinclean-prepare");
     thread.setDaemon(true);
     thread.start();
   }
 
-  private static void warmUp(KubernetesSerialization serialization) {
+  private static void warmUp() {
     try {
-      // in the order the main thread needs them, counting that it parses the command line first
       TrustManagerFactory trust =
           TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       trust.init((KeyStore) null);
       preparedTrust = trust.getTrustManagers();
-      Serialization.unmarshal(
-          "apiVersion: v1\nkind: Config\n", io.fabric8.kubernetes.api.model.Config.class);
-      serialization.unmarshal("{}", ReplicaSetList.class);
-      serialization.unmarshal("{}", PodList.class);
-      serialization.unmarshal("{}", ServiceList.class);
+      prepared = new KubernetesSerialization();
     } catch (RuntimeException | GeneralSecurityException e) {
       // nothing lost: the connection does this work itself and reports what goes wrong
     }
@@ -135,10 +126,9 @@ public final class KubeConnection implements AutoCloseable {
       // allowed ("exceeds MAX_FRAME_SIZE"). HTTPS negotiates HTTP/2 by ALPN and is unaffected.
       config.setHttp2Disable(true);
     }
+    SelectorClosingFactory http = new SelectorClosingFactory();
     KubernetesClientBuilder builder =
-        new KubernetesClientBuilder()
-            .withConfig(config)
-            .withHttpClientFactory(new JdkHttpClientFactory());
+        new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(http);
     KubernetesSerialization serialization = prepared;
     if (serialization != null) {
       builder.withKubernetesSerialization(serialization);
@@ -146,12 +136,12 @@ public final class KubeConnection implements AutoCloseable {
     KubernetesClient client = builder.build();
     preparedTrust = null; // the client holds what it uses; the rest may go
     String ns = config.getNamespace();
-    return new KubeConnection(client, ns == null || ns.isBlank() ? "default" : ns);
+    return new KubeConnection(client, ns == null || ns.isBlank() ? "default" : ns, http);
   }
 
   /** For tests and the embedded server: a connection over a client built elsewhere. */
   static KubeConnection of(KubernetesClient client, String defaultNamespace) {
-    return new KubeConnection(client, defaultNamespace);
+    return new KubeConnection(client, defaultNamespace, null);
   }
 
   /** The context's namespace, or the pod's, else {@code default}: where {@code plan} looks. */
@@ -198,9 +188,13 @@ public final class KubeConnection implements AutoCloseable {
     return client;
   }
 
+  /** Closes the client, and ends its JDK HTTP clients' selector threads (fabric8 does not). */
   @Override
   public void close() {
     client.close();
+    if (http != null) {
+      http.end();
+    }
   }
 
   static String rootMessage(Throwable e) {

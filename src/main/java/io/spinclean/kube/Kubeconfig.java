@@ -212,18 +212,7 @@ final class Kubeconfig {
   }
 
   private static io.fabric8.kubernetes.api.model.Config parse(File file) throws ApiException {
-    try {
-      if (Files.readString(file.toPath(), StandardCharsets.UTF_8).isBlank()) {
-        return new io.fabric8.kubernetes.api.model.Config(); // kubectl: an empty file is empty
-      }
-      return KubeConfigUtils.parseConfig(file);
-    } catch (IOException e) {
-      throw new ApiException("kubeconfig " + file + ": cannot read (" + e.getMessage() + ")", e);
-    } catch (RuntimeException e) { // fabric8 lets the YAML parser's exceptions through
-      throw new ApiException(
-          "kubeconfig " + file + ": not a valid kubeconfig (" + KubeConnection.rootMessage(e) + ")",
-          e);
-    }
+    return KubeconfigFile.parse(file);
   }
 
   /** kubectl's test: both variables set and a token file present. */
