@@ -47,7 +47,9 @@ import java.util.function.UnaryOperator;
  * after 410 Gone they list again (WatchFaultTest).
  *
  * <p>Invariant: {@link #snapshot} reads the informer caches only (no request) and maps them through
- * {@link SnapshotMapper}, as {@code plan} does with a live read.
+ * {@link SnapshotMapper}, as {@code plan} does with a live read. The caches hold lean copies
+ * ({@link LeanCopy}: what the mapper and the handlers read, no managedFields, other annotations or
+ * containers), so nothing may delete or back up from them: the executor reads afresh.
  */
 public final class ClusterWatch implements AutoCloseable {
   /** How long the first list and watch of one kind may take, retries included. */
