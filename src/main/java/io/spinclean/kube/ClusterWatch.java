@@ -34,6 +34,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * Informers on ReplicaSets, Pods and Services of a {@link Scope}: one watch per kind (per
@@ -46,7 +47,9 @@ import java.util.function.Function;
  * after 410 Gone they list again (WatchFaultTest).
  *
  * <p>Invariant: {@link #snapshot} reads the informer caches only (no request) and maps them through
- * {@link SnapshotMapper}, as {@code plan} does with a live read.
+ * {@link SnapshotMapper}, as {@code plan} does with a live read. The caches hold lean copies
+ * ({@link LeanCopy}: what the mapper and the handlers read, no managedFields, other annotations or
+ * containers), so nothing may delete or back up from them: the executor reads afresh.
  */
 public final class ClusterWatch implements AutoCloseable {
   /** How long the first list and watch of one kind may take, retries included. */
@@ -121,18 +124,21 @@ public final class ClusterWatch implements AutoCloseable {
               ns == null
                   ? client.apps().replicaSets().inAnyNamespace()
                   : client.apps().replicaSets().inNamespace(ns),
+              LeanCopy::replicaSet,
               handler(this::replicaSetChanged)));
       pods.add(
           start(
               "pods",
               ns,
               ns == null ? client.pods().inAnyNamespace() : client.pods().inNamespace(ns),
+              LeanCopy::pod,
               handler(this::podChanged)));
       services.add(
           start(
               "services",
               ns,
               ns == null ? client.services().inAnyNamespace() : client.services().inNamespace(ns),
+              LeanCopy::service,
               handler(this::serviceChanged)));
       int last = replicaSets.size() - 1;
       byNamespace.put(ns, List.of(replicaSets.get(last), pods.get(last), services.get(last)));
@@ -140,12 +146,18 @@ public final class ClusterWatch implements AutoCloseable {
   }
 
   private <T extends HasMetadata> SharedIndexInformer<T> start(
-      String resource, String ns, Informable<T> informable, ResourceEventHandler<T> handler)
+      String resource,
+      String ns,
+      Informable<T> informable,
+      UnaryOperator<T> lean,
+      ResourceEventHandler<T> handler)
       throws ApiException {
     // Paged like plan's reads (LiveReader.PAGE_SIZE): one 50,000-pod answer held at once was
     // what ran the controller out of memory at 1Gi (docs/controller.md, Sizing).
     SharedIndexInformer<T> informer =
         informable.withLimit(LiveReader.PAGE_SIZE).runnableInformer(0);
+    // The cache keeps lean copies: 50,000 whole pods were most of the 1Gi (issue 11, item 3).
+    informer.itemStore(new LeanStore<>(lean));
     informer.addEventHandler(handler);
     informer.exceptionHandler(ClusterWatch::retry);
     try {
@@ -215,6 +227,18 @@ public final class ClusterWatch implements AutoCloseable {
             map(services, namespace, SnapshotMapper::service, "Service"));
     mapped.put(namespace, new Mapped(generation, fresh));
     return fresh;
+  }
+
+  /** What the informer caches hold for {@code namespace} now: its ReplicaSets, Pods, Services. */
+  List<HasMetadata> cached(String namespace) {
+    List<HasMetadata> out = new ArrayList<>();
+    for (SharedIndexInformer<?> informer : all()) {
+      out.addAll(
+          informer.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace).stream()
+              .map(HasMetadata.class::cast)
+              .toList());
+    }
+    return out;
   }
 
   private AtomicLong generation(String namespace) {

@@ -138,7 +138,16 @@ public final class BenchServer {
       }
       counts.computeIfAbsent(request.getMethod(), m -> new AtomicLong()).incrementAndGet();
       if (!"GET".equals(request.getMethod())) {
-        lists.clear();
+        // Only the lists of the kind written: watch --leader-elect renews its Lease every few
+        // seconds, and dropping every list then made each page of 50,000 pods rebuild them all.
+        String written = "/" + path.replaceFirst("\\?.*", "") + "/";
+        lists
+            .keySet()
+            .removeIf(
+                k -> {
+                  String base = k.replaceFirst("\\?.*", "");
+                  return written.contains(base.substring(base.lastIndexOf('/')) + "/");
+                });
         return super.dispatch(request);
       }
       Map<String, String> query = query(path);
