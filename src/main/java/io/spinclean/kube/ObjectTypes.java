@@ -136,7 +136,11 @@ final class ObjectTypes {
         }
       } else if (field.equals("matchLabels")) {
         Map<String, String> coerced = new HashMap<>();
-        Leaves.map(p, false, coerced);
+        try {
+          Leaves.map(p, false, coerced);
+        } catch (Leaves.Wrong e) {
+          throw new Leaves.Wrong(".matchLabels" + e.getMessage());
+        }
         matchLabels.putAll(coerced);
       } else if (field.equals("matchExpressions") && t == JsonToken.START_ARRAY) {
         for (int i = 0; p.nextToken() != JsonToken.END_ARRAY; i++) {
