@@ -83,7 +83,7 @@ class ArchitectureTest {
     noClasses()
         .that()
         .haveNameMatching(
-            "io\\.spinclean\\.kube\\.(DumpParser|DumpReader|ObjectFields|ObjectTypes|Leaves"
+            "io\\.spinclean\\.kube\\.(LiveReader|DumpParser|DumpReader|ObjectFields|ObjectTypes|Leaves"
                 + "|PageReader)(\\$.*)?")
         .should()
         .dependOnClassesThat()
