@@ -1,6 +1,8 @@
 package io.spinclean.kube;
 
 import io.fabric8.kubernetes.api.model.NamedContext;
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -12,6 +14,8 @@ import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The one place where a failed API request becomes the sentence a user reads: what was being done
@@ -99,6 +103,24 @@ final class ApiErrors {
       return "cannot reach the Kubernetes API server at " + server + ": connection refused";
     }
     return prefix + "request to the Kubernetes API server at " + server + " failed: " + deepest(e);
+  }
+
+  /**
+   * The error a typed request would have thrown for an HTTP error answer: its code, and the message
+   * of the Kubernetes Status in its body (or the body itself when it is not one).
+   */
+  static KubernetesClientException failure(int code, String body) {
+    String message = body.strip();
+    try {
+      JsonNode status = Leaves.JSON.readTree(body);
+      if (status.path("message").isString()) {
+        message = status.path("message").stringValue();
+      }
+    } catch (JacksonException notJson) {
+      // a proxy's plain-text answer: its text is the message
+    }
+    Status status = new StatusBuilder().withCode(code).withMessage(message).build();
+    return new KubernetesClientException(message, code, status);
   }
 
   @SafeVarargs

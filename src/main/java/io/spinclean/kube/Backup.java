@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Where {@code apply} and {@code watch} keep a restorable copy of each version before deleting it.
@@ -76,8 +77,9 @@ public abstract class Backup implements AutoCloseable {
    * @return null when durable, else why it is not (the version must not be deleted)
    */
   final String save(
-      Target target, Map<String, ReplicaSet> kept, KubernetesSerialization serialization) {
-    ReplicaSet raw = kept.get(target.uid());
+      Target target, Map<String, JsonNode> kept, KubernetesSerialization serialization) {
+    JsonNode sent = kept.get(target.uid());
+    ReplicaSet raw = sent == null ? null : serialization.convertValue(sent, ReplicaSet.class);
     if (raw == null
         || raw.getMetadata() == null
         || !Objects.equals(raw.getMetadata().getResourceVersion(), target.resourceVersion())) {

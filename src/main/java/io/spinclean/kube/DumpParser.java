@@ -1,10 +1,5 @@
 package io.spinclean.kube;
 
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,7 +12,6 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.exc.JacksonIOException;
-import tools.jackson.databind.DatabindException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
@@ -27,13 +21,15 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * Reads one stream of what {@code kubectl get ... -o json|yaml} prints and hands each ReplicaSet,
- * Pod and Service to a sink as a fabric8 object; objects of other kinds are skipped.
+ * Pod and Service to a sink as a core record ({@link io.spinclean.core.ReplicaSet}, ...); objects
+ * of other kinds are skipped. Only the planner's fields are read ({@link ObjectFields}); the rest
+ * is skipped unbuilt, and neither fabric8's object model nor a tree of a document is made.
  *
  * <p>Accepted: a {@code List} or typed list ({@code ReplicaSetList}, whose items may leave out kind
  * and apiVersion, as the API server's own list responses do), single objects, several YAML
  * documents separated by {@code ---}, or several JSON values one after another. The input is JSON
  * when its first character is <code>{</code> or <code>[</code>, else YAML. A list's items are read
- * one at a time, so a dump of 50,000 pods is never held as one tree.
+ * one at a time, so a dump of 50,000 pods is never held in memory.
  *
  * <p>Errors are {@link InputException}s with one sentence that names the source and the place
  * (document and item numbers count from 1, lines are the input's):
@@ -43,7 +39,8 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  *   <li>{@code x.yaml: no Kubernetes objects found} — no document at all (an empty List is fine)
  *   <li>{@code x.yaml: document 2 (line 14) has no kind}, {@code ... is not a Kubernetes object}
  *   <li>{@code x.json: ReplicaSet at item 4 (line 120) has no metadata.name}
- *   <li>{@code x.json: ReplicaSet web-v001 at item 4 (line 120) is not a valid ReplicaSet: ...}
+ *   <li>{@code x.json: ReplicaSet web-v001 at item 4 (line 120) is not a valid ReplicaSet: ...} (a
+ *       value of the wrong type), and {@code ...: spec.replicas is negative: -1}
  * </ul>
  *
  * Only ReplicaSets, Pods and Services need a name; other kinds need only a kind.
@@ -52,7 +49,12 @@ final class DumpParser {
   /**
    * An object of a kind spinclean reads, and where it was found, e.g. "Pod p at item 3 (line 40)".
    */
-  record Item(HasMetadata object, String where) {}
+  /**
+   * @param record a {@link io.spinclean.core.ReplicaSet}, {@link io.spinclean.core.Pod} or {@link
+   *     io.spinclean.core.Service}
+   * @param tree the whole object as written, only when parsed {@link #parseWhole whole}, else null
+   */
+  record Item(Object record, String where, JsonNode tree) {}
 
   @FunctionalInterface
   interface Sink {
@@ -67,18 +69,17 @@ final class DumpParser {
                   .loadSettings(LoadSettings.builder().setCodePointLimit(Integer.MAX_VALUE).build())
                   .build())
           .build();
-  // Converts to explicitly named classes only, so fabric8 need not scan the class path for kinds.
-  private static final KubernetesSerialization SERIALIZATION =
-      new KubernetesSerialization(JsonMapper.builder().build(), false);
   private static final Pattern YAML_MARK = Pattern.compile("line (\\d+), column (\\d+)");
 
   private final String source;
   private final Sink sink;
+  private final boolean whole;
   private int document;
 
-  private DumpParser(String source, Sink sink) {
+  private DumpParser(String source, Sink sink, boolean whole) {
     this.source = source;
     this.sink = sink;
+    this.whole = whole;
   }
 
   /**
@@ -86,7 +87,15 @@ final class DumpParser {
    * @param in read to the end and closed
    */
   static void parse(String source, InputStream in, Sink sink) throws InputException {
-    new DumpParser(source, sink).run(new BufferedInputStream(in, 1 << 16));
+    new DumpParser(source, sink, false).run(new BufferedInputStream(in, 1 << 16));
+  }
+
+  /**
+   * As {@link #parse}, also handing out each object whole, as a tree (one object at a time), for
+   * the embedded API server that creates them.
+   */
+  static void parseWhole(String source, InputStream in, Sink sink) throws InputException {
+    new DumpParser(source, sink, true).run(new BufferedInputStream(in, 1 << 16));
   }
 
   private void run(BufferedInputStream in) throws InputException {
@@ -102,7 +111,11 @@ final class DumpParser {
         if (t != JsonToken.START_OBJECT) {
           throw fail(where + " is not a Kubernetes object");
         }
-        readDocument(p, where);
+        if (whole) {
+          readWholeDocument(p, where);
+        } else {
+          readDocument(p, where);
+        }
       }
     } catch (JacksonIOException e) {
       throw new InputException(source + ": cannot read (" + e.getOriginalMessage() + ")", e);
@@ -115,99 +128,151 @@ final class DumpParser {
   }
 
   /**
-   * Reads one top-level object field by field, so that a list's items are mapped one at a time. The
-   * items come before {@code kind} in kubectl's output, so an item without a kind of its own waits
-   * until the list's kind is known.
+   * Reads one top-level object field by field, each list item as it comes: the items come before
+   * {@code kind} in kubectl's output, so an item without a kind of its own waits, as the planner's
+   * fields only, until the list's kind is known.
    */
   private void readDocument(JsonParser p, String where) throws InputException {
+    List<Pending> waiting = new ArrayList<>();
+    ObjectFields root =
+        ObjectFields.read(
+            p,
+            (items, list) -> {
+              for (int index = 1; items.nextToken() != JsonToken.END_ARRAY; index++) {
+                String itemWhere = itemWhere(index, line(items)); // the line where it starts
+                Pending item = new Pending(ObjectFields.read(items, null), null, itemWhere);
+                if (item.fields.kindPresent || list.kindPresent) {
+                  accept(item.fields, null, item.where, list);
+                } else {
+                  waiting.add(item);
+                }
+              }
+            });
+    if (root.kind == null) {
+      throw fail(where + " has no kind");
+    }
+    if (root.hasItems) {
+      for (Pending item : waiting) {
+        accept(item.fields, item.tree, item.where, root);
+      }
+    } else {
+      accept(root, null, where, null);
+    }
+  }
+
+  /** As {@link #readDocument}, keeping each object as a tree: the items, or the document. */
+  private void readWholeDocument(JsonParser p, String where) throws InputException {
     ObjectNode root = JSON.createObjectNode();
     List<Pending> waiting = new ArrayList<>();
     boolean hasItems = false;
     while (p.nextToken() == JsonToken.PROPERTY_NAME) {
       String field = p.currentName();
-      JsonToken value = p.nextToken();
-      if (!field.equals("items") || value != JsonToken.START_ARRAY) {
+      if (p.nextToken() != JsonToken.START_ARRAY || !field.equals("items")) {
         root.set(field, p.readValueAsTree());
         continue;
       }
       hasItems = true;
       for (int index = 1; p.nextToken() != JsonToken.END_ARRAY; index++) {
-        String itemWhere = itemWhere(index, line(p)); // the line where the item starts
-        Pending item = new Pending(p.readValueAsTree(), itemWhere);
-        if (item.node.has("kind") || root.has("kind")) {
-          accept(item.node, item.where, root);
+        String itemWhere = itemWhere(index, line(p));
+        JsonNode node = p.readValueAsTree();
+        Pending item = new Pending(fields(node), node, itemWhere);
+        if (item.fields.kindPresent || root.has("kind")) {
+          accept(item.fields, node, itemWhere, fields(root));
         } else {
           waiting.add(item);
         }
       }
     }
-    String kind = text(root, "kind");
-    if (kind == null) {
+    ObjectFields list = fields(root);
+    if (list.kind == null) {
       throw fail(where + " has no kind");
     }
     if (hasItems) {
       for (Pending item : waiting) {
-        accept(item.node, item.where, root);
+        accept(item.fields, item.tree, item.where, list);
       }
     } else {
-      accept(root, where, null);
+      accept(list, root, where, null);
     }
   }
 
-  /** One object; a nested list is read as a tree (kubectl never nests lists). */
-  private void accept(JsonNode node, String where, JsonNode list) throws InputException {
-    if (!node.isObject()) {
+  private static ObjectFields fields(JsonNode tree) {
+    try (JsonParser p = JSON.treeAsTokens(tree)) {
+      p.nextToken();
+      return ObjectFields.read(p, null);
+    }
+  }
+
+  /**
+   * One object; a list nested in a list's item is read from its items kept aside.
+   *
+   * @param tree the object as written, when parsed whole
+   */
+  private void accept(ObjectFields f, JsonNode tree, String where, ObjectFields list)
+      throws InputException {
+    if (f.notAnObject) {
       throw fail(where + " is not a Kubernetes object");
     }
-    String kind = text(node, "kind");
-    String apiVersion = text(node, "apiVersion");
-    if (kind == null && list != null && isList(text(list, "kind"))) {
-      String listKind = text(list, "kind");
-      kind = listKind.equals("List") ? null : listKind.substring(0, listKind.length() - 4);
-      apiVersion = text(list, "apiVersion");
+    String kind = f.kind;
+    String apiVersion = f.apiVersion;
+    if (kind == null && list != null && isList(list.kind)) {
+      kind = list.kind.equals("List") ? null : list.kind.substring(0, list.kind.length() - 4);
+      apiVersion = list.apiVersion;
     }
     if (kind == null) {
       throw fail(where + " has no kind");
     }
     if (isList(kind)) {
-      JsonNode items = node.get("items");
-      if (items != null && !items.isNull() && !items.isArray()) {
+      if (f.itemsNotAList) {
         throw fail(where + ": items is not a list");
       }
-      for (int i = 0; items != null && i < items.size(); i++) {
-        accept(items.get(i), "item " + (i + 1) + " of " + where, node);
+      for (int i = 0; i < f.nested.size(); i++) {
+        JsonNode item = tree == null ? null : tree.get("items").get(i);
+        accept(f.nested.get(i), item, "item " + (i + 1) + " of " + where, f);
       }
       return;
     }
-    Class<? extends HasMetadata> type = typeOf(kind, apiVersion);
+    Kind type = typeOf(kind, apiVersion);
     if (type == null) {
       return; // Deployments, ConfigMaps, ... are not spinclean's business
     }
-    String name = text(node.path("metadata"), "name");
-    if (name == null) {
+    if (!f.named) {
       throw fail(kind + " at " + where + " has no metadata.name");
     }
-    String named = kind + " " + name + " at " + where;
-    HasMetadata object;
+    String named = kind + " " + f.name + " at " + where;
+    Object record;
     try {
-      object = SERIALIZATION.convertValue(node, type);
+      record =
+          switch (type) {
+            case REPLICA_SET -> ObjectTypes.replicaSet(f);
+            case POD -> ObjectTypes.pod(f);
+            case SERVICE -> ObjectTypes.service(f);
+          };
+    } catch (ObjectTypes.Invalid e) {
+      throw fail(named + " is not a valid " + kind + ": " + e.getMessage());
     } catch (IllegalArgumentException e) {
-      throw fail(named + " is not a valid " + kind + ": " + describeMapping(e));
+      throw new InputException(source + ": " + named + ": " + e.getMessage(), e);
     }
-    sink.accept(new Item(object, named));
+    sink.accept(new Item(record, named, tree));
+  }
+
+  private enum Kind {
+    REPLICA_SET,
+    POD,
+    SERVICE
   }
 
   /** Only the core kinds: a Knative {@code Service} (serving.knative.dev) is not a Service. */
-  private static Class<? extends HasMetadata> typeOf(String kind, String apiVersion) {
+  private static Kind typeOf(String kind, String apiVersion) {
     boolean core = apiVersion == null || apiVersion.equals("v1");
     boolean apps =
         apiVersion == null
             || apiVersion.startsWith("apps/")
             || apiVersion.startsWith("extensions/");
     return switch (kind) {
-      case "ReplicaSet" -> apps ? ReplicaSet.class : null;
-      case "Pod" -> core ? Pod.class : null;
-      case "Service" -> core ? Service.class : null;
+      case "ReplicaSet" -> apps ? Kind.REPLICA_SET : null;
+      case "Pod" -> core ? Kind.POD : null;
+      case "Service" -> core ? Kind.SERVICE : null;
       default -> null;
     };
   }
@@ -219,13 +284,6 @@ final class DumpParser {
   private String itemWhere(int index, int line) {
     String of = document > 1 ? " of document " + document : "";
     return "item " + index + of + " (line " + line + ")";
-  }
-
-  private static String text(JsonNode node, String field) {
-    JsonNode value = node.get(field);
-    return value != null && value.isString() && !value.stringValue().isEmpty()
-        ? value.stringValue()
-        : null;
   }
 
   private static int line(JsonParser p) {
@@ -291,21 +349,5 @@ final class DumpParser {
     return at + String.join(", ", explanation);
   }
 
-  /** "spec.replicas: Cannot deserialize value of type ..." from Jackson's reference chain. */
-  private static String describeMapping(IllegalArgumentException e) {
-    if (!(e.getCause() instanceof DatabindException d)) {
-      return e.getMessage();
-    }
-    StringBuilder path = new StringBuilder();
-    for (JacksonException.Reference ref : d.getPath()) {
-      if (ref.getPropertyName() != null) {
-        path.append(path.length() == 0 ? "" : ".").append(ref.getPropertyName());
-      } else if (ref.getIndex() >= 0) {
-        path.append('[').append(ref.getIndex()).append(']');
-      }
-    }
-    return (path.length() == 0 ? "" : path + ": ") + d.getOriginalMessage();
-  }
-
-  private record Pending(JsonNode node, String where) {}
+  private record Pending(ObjectFields fields, JsonNode tree, String where) {}
 }

@@ -79,15 +79,19 @@ public final class DumpReader {
         stdinRead = true;
         DumpParser.parse(STDIN, new Unclosed(stdin), item -> reader.add(STDIN, item));
       } else {
-        parseFile(source, item -> reader.add(source, item));
+        parseFile(source, false, item -> reader.add(source, item));
       }
     }
     return new Snapshot(
         takenAt, values(reader.replicaSets), values(reader.pods), values(reader.services));
   }
 
-  /** Parses one file, with the messages above for files that cannot be opened. */
-  static void parseFile(String source, DumpParser.Sink sink) throws InputException {
+  /**
+   * Parses one file, with the messages above for files that cannot be opened.
+   *
+   * @param whole each item also as a tree ({@link DumpParser#parseWhole})
+   */
+  static void parseFile(String source, boolean whole, DumpParser.Sink sink) throws InputException {
     Path path;
     try {
       path = Path.of(source);
@@ -98,7 +102,11 @@ public final class DumpReader {
       throw new InputException(source + ": is a directory");
     }
     try (InputStream in = Files.newInputStream(path)) {
-      DumpParser.parse(source, in, sink);
+      if (whole) {
+        DumpParser.parseWhole(source, in, sink);
+      } else {
+        DumpParser.parse(source, in, sink);
+      }
     } catch (NoSuchFileException e) {
       throw new InputException(source + ": no such file", e);
     } catch (AccessDeniedException e) {
@@ -109,19 +117,12 @@ public final class DumpReader {
   }
 
   private void add(String source, DumpParser.Item item) throws InputException {
-    try {
-      if (item.object() instanceof io.fabric8.kubernetes.api.model.apps.ReplicaSet rs) {
-        ReplicaSet r = SnapshotMapper.replicaSet(rs);
-        remember(replicaSets, "ReplicaSet", r.namespace(), r.name(), r, source, item);
-      } else if (item.object() instanceof io.fabric8.kubernetes.api.model.Pod pod) {
-        Pod p = SnapshotMapper.pod(pod);
-        remember(pods, "Pod", p.namespace(), p.name(), p, source, item);
-      } else if (item.object() instanceof io.fabric8.kubernetes.api.model.Service svc) {
-        Service s = SnapshotMapper.service(svc);
-        remember(services, "Service", s.namespace(), s.name(), s, source, item);
-      }
-    } catch (IllegalArgumentException e) {
-      throw new InputException(source + ": " + item.where() + ": " + e.getMessage(), e);
+    if (item.record() instanceof ReplicaSet r) {
+      remember(replicaSets, "ReplicaSet", r.namespace(), r.name(), r, source, item);
+    } else if (item.record() instanceof Pod p) {
+      remember(pods, "Pod", p.namespace(), p.name(), p, source, item);
+    } else if (item.record() instanceof Service s) {
+      remember(services, "Service", s.namespace(), s.name(), s, source, item);
     }
   }
 

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
@@ -51,6 +52,9 @@ public final class EmbeddedApiServer implements AutoCloseable {
   private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
   // The mock server logs every request through java.util.logging; the demo's output is the plan.
   // A strong reference: java.util.logging forgets the level of a logger nobody holds.
+  // Converts to explicitly named classes only, so fabric8 need not scan the class path for kinds.
+  private static final KubernetesSerialization WHOLE =
+      new KubernetesSerialization(tools.jackson.databind.json.JsonMapper.builder().build(), false);
   private static final Logger MOCK_LOG = Logger.getLogger("io.fabric8.mockwebserver");
 
   static {
@@ -124,7 +128,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
   /** Creates the ReplicaSets, Pods and Services of a dump file (see {@link DumpReader}). */
   public void load(Path dump) throws InputException, ApiException {
     List<HasMetadata> objects = new ArrayList<>();
-    DumpReader.parseFile(dump.toString(), item -> objects.add(item.object()));
+    DumpReader.parseFile(dump.toString(), true, item -> objects.add(whole(item)));
     create(objects);
   }
 
@@ -135,8 +139,21 @@ public final class EmbeddedApiServer implements AutoCloseable {
    */
   public void load(InputStream dump, String source) throws InputException, ApiException {
     List<HasMetadata> objects = new ArrayList<>();
-    DumpParser.parse(source, dump, item -> objects.add(item.object()));
+    DumpParser.parseWhole(source, dump, item -> objects.add(whole(item)));
     create(objects);
+  }
+
+  /** The fabric8 object of a dump's item, to create. */
+  private static HasMetadata whole(DumpParser.Item item) throws InputException {
+    Class<? extends HasMetadata> type =
+        item.record() instanceof io.spinclean.core.ReplicaSet
+            ? ReplicaSet.class
+            : item.record() instanceof io.spinclean.core.Pod ? Pod.class : Service.class;
+    try {
+      return WHOLE.convertValue(item.tree(), type);
+    } catch (IllegalArgumentException e) {
+      throw new InputException(item.where() + " cannot be created: " + e.getMessage(), e);
+    }
   }
 
   /**

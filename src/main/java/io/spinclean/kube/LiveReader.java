@@ -1,9 +1,5 @@
 package io.spinclean.kube;
 
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.KubernetesResourceList;
-import io.fabric8.kubernetes.api.model.ListOptions;
-import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.spinclean.core.Pod;
@@ -18,18 +14,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Reads a snapshot from the API server with GET requests only: exactly one paginated list each of
  * ReplicaSets, Pods and Services per namespace (across all namespaces: three cluster-wide lists),
  * never one request per object.
  *
- * <p>Pages hold {@value #PAGE_SIZE} objects ({@code limit}/{@code continue}); each page is mapped
- * to core records as it arrives and the fabric8 objects are dropped. When a continue token has
- * expired (410 Gone: the list was paged for longer than the server keeps its snapshot), that list
- * starts over once; a second 410 is an {@link ApiException}.
+ * <p>Pages hold {@value #PAGE_SIZE} objects ({@code limit}/{@code continue}); each page is streamed
+ * from the response body straight into core records ({@link PageReader}, {@link ObjectFields}):
+ * fabric8's HTTP client carries the request, its object model is not used. When a continue token
+ * has expired (410 Gone: the list was paged for longer than the server keeps its snapshot), that
+ * list starts over once; a second 410 is an {@link ApiException}.
  *
  * <p>A list in a namespace that does not exist answers an empty list on Kubernetes. So when all
  * three lists of a named namespace are empty, one {@code GET /api/v1/namespaces/<name>} tells an
@@ -46,10 +43,12 @@ final class LiveReader {
 
   private final KubernetesClient client;
   private final Clock clock;
+  private final PageReader pages;
 
   LiveReader(KubernetesClient client, Clock clock) {
     this.client = Objects.requireNonNull(client, "client");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.pages = new PageReader(client);
   }
 
   Snapshot read(Scope scope) throws ApiException {
@@ -58,18 +57,15 @@ final class LiveReader {
 
   /**
    * As {@link #read(Scope)}, also putting into {@code kept} the ReplicaSets whose uid is in {@code
-   * keep}, as read: the only fabric8 objects not dropped page by page.
+   * keep}, as sent: then each ReplicaSet is read as a tree, one at a time, and only those are kept.
    */
   SnapshotSource.Fresh readKeeping(Scope scope, Set<String> keep) throws ApiException {
-    Map<String, io.fabric8.kubernetes.api.model.apps.ReplicaSet> kept = new HashMap<>();
+    Map<String, JsonNode> kept = new HashMap<>();
     Snapshot snapshot = read(scope, keep, kept);
     return new SnapshotSource.Fresh(snapshot, kept);
   }
 
-  private Snapshot read(
-      Scope scope,
-      Set<String> keep,
-      Map<String, io.fabric8.kubernetes.api.model.apps.ReplicaSet> kept)
+  private Snapshot read(Scope scope, Set<String> keep, Map<String, JsonNode> kept)
       throws ApiException {
     Instant takenAt = clock.instant();
     List<ReplicaSet> replicaSets = new ArrayList<>();
@@ -92,6 +88,12 @@ final class LiveReader {
     return new Snapshot(takenAt, replicaSets, pods, services);
   }
 
+  /** Maps one item of a list, or says why it cannot. */
+  @FunctionalInterface
+  private interface Mapper<R> {
+    R map(ObjectFields item, JsonNode tree) throws ObjectTypes.Invalid;
+  }
+
   /**
    * @param ns null for all namespaces
    */
@@ -101,62 +103,42 @@ final class LiveReader {
       List<Pod> pods,
       List<Service> services,
       Set<String> keep,
-      Map<String, io.fabric8.kubernetes.api.model.apps.ReplicaSet> kept)
+      Map<String, JsonNode> kept)
       throws ApiException {
     list(
+        "/apis/apps/v1",
         "replicasets",
         ns,
-        options ->
-            ns == null
-                ? client.apps().replicaSets().inAnyNamespace().list(options)
-                : client.apps().replicaSets().inNamespace(ns).list(options),
-        item -> {
-          ReplicaSet rs = SnapshotMapper.replicaSet(item);
-          if (keep.contains(rs.uid())) {
-            kept.put(rs.uid(), item); // a list started over replaces what its first pass kept
+        !keep.isEmpty(),
+        (item, tree) -> {
+          ReplicaSet rs = ObjectTypes.replicaSet(item);
+          if (tree != null && keep.contains(rs.uid())) {
+            kept.put(rs.uid(), tree); // a list started over replaces what its first pass kept
           }
           return rs;
         },
         replicaSets);
-    list(
-        "pods",
-        ns,
-        options ->
-            ns == null
-                ? client.pods().inAnyNamespace().list(options)
-                : client.pods().inNamespace(ns).list(options),
-        SnapshotMapper::pod,
-        pods);
-    list(
-        "services",
-        ns,
-        options ->
-            ns == null
-                ? client.services().inAnyNamespace().list(options)
-                : client.services().inNamespace(ns).list(options),
-        SnapshotMapper::service,
-        services);
+    list("/api/v1", "pods", ns, false, (item, tree) -> ObjectTypes.pod(item), pods);
+    list("/api/v1", "services", ns, false, (item, tree) -> ObjectTypes.service(item), services);
   }
 
-  private <T extends HasMetadata, R> void list(
-      String resource,
-      String ns,
-      Function<ListOptions, ? extends KubernetesResourceList<T>> lister,
-      Function<T, R> mapper,
-      List<R> out)
+  private <R> void list(
+      String api, String resource, String ns, boolean trees, Mapper<R> mapper, List<R> out)
       throws ApiException {
+    String path = api + (ns == null ? "" : "/namespaces/" + ns) + "/" + resource;
     int start = out.size();
     for (int attempt = 1; ; attempt++) {
       String token = null;
       try {
         do {
-          KubernetesResourceList<T> page =
-              lister.apply(
-                  new ListOptionsBuilder().withLimit(PAGE_SIZE).withContinue(token).build());
-          for (T item : page.getItems()) {
-            out.add(map(mapper, item, resource));
-          }
-          token = page.getMetadata() == null ? null : page.getMetadata().getContinue();
+          token =
+              pages.read(
+                  path,
+                  token,
+                  PAGE_SIZE,
+                  resource,
+                  trees,
+                  (item, tree) -> out.add(map(mapper, item, tree, resource)));
         } while (token != null && !token.isEmpty());
         return;
       } catch (KubernetesClientException e) {
@@ -178,13 +160,12 @@ final class LiveReader {
     }
   }
 
-  private <T extends HasMetadata, R> R map(Function<T, R> mapper, T item, String resource)
+  private <R> R map(Mapper<R> mapper, ObjectFields item, JsonNode tree, String resource)
       throws ApiException {
     try {
-      return mapper.apply(item);
-    } catch (IllegalArgumentException e) {
-      var meta = item.getMetadata();
-      String name = meta == null ? "?" : meta.getNamespace() + "/" + meta.getName();
+      return mapper.map(item, tree);
+    } catch (ObjectTypes.Invalid | IllegalArgumentException e) {
+      String name = item.hasMetadata ? item.namespace + "/" + item.name : "?";
       throw new ApiException(
           "the API server at "
               + ApiErrors.server(client)
@@ -200,10 +181,11 @@ final class LiveReader {
 
   private void requireNamespace(String ns) throws ApiException {
     try {
-      if (client.namespaces().withName(ns).get() == null) {
-        throw new ApiException("namespace \"" + ns + "\" does not exist");
-      }
+      pages.get("/api/v1/namespaces/" + ns, "namespace " + ns);
     } catch (KubernetesClientException e) {
+      if (e.getCode() == 404) {
+        throw new ApiException("namespace \"" + ns + "\" does not exist", e);
+      }
       if (e.getCode() == 403) {
         return; // a Role inside the namespace may not read the Namespace: it is simply empty
       }

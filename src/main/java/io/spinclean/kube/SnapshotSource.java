@@ -1,9 +1,9 @@
 package io.spinclean.kube;
 
-import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.spinclean.core.Snapshot;
 import java.util.Map;
 import java.util.Set;
+import tools.jackson.databind.JsonNode;
 
 /** Something that can take a fresh snapshot of the selected namespaces. */
 @FunctionalInterface
@@ -22,9 +22,9 @@ public interface SnapshotSource {
   /**
    * One fresh read.
    *
-   * @param kept uid -> the ReplicaSet as read
+   * @param kept uid -> the ReplicaSet as the API server sent it (JSON, read only for these)
    */
-  record Fresh(Snapshot snapshot, Map<String, ReplicaSet> kept) {
+  record Fresh(Snapshot snapshot, Map<String, JsonNode> kept) {
     public Fresh {
       kept = Map.copyOf(kept);
     }

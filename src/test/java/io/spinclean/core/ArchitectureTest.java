@@ -74,6 +74,24 @@ class ArchitectureTest {
         .check(classes);
   }
 
+  /**
+   * Lists and dumps go from bytes straight to the planner's records (issue 11): the typed object
+   * model costs a thousand classes and its bean deserializers at every start.
+   */
+  @Test
+  void theReadPathDoesNotUseTheTypedObjectModel() {
+    noClasses()
+        .that()
+        .haveNameMatching(
+            "io\\.spinclean\\.kube\\.(LiveReader|DumpParser|DumpReader|ObjectFields|ObjectTypes|Leaves"
+                + "|PageReader)(\\$.*)?")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.fabric8.kubernetes.api.model..")
+        .because("the read path streams JSON into core records without fabric8's model (issue 11)")
+        .check(classes);
+  }
+
   @Test
   void onlyTheCommandLineEndsTheJvm() {
     noClasses()
