@@ -126,7 +126,8 @@ final class ApplyContexts {
       return new ContextResult(
           s.name,
           s.plan,
-          ApplyCommand.unwritten(s.plan, Outcome.NOT_ATTEMPTED, "not attempted: " + e.getMessage()),
+          ApplyOutcomes.unwritten(
+              s.plan, Outcome.NOT_ATTEMPTED, "not attempted: " + e.getMessage()),
           e.getMessage());
     } catch (RuntimeException bug) {
       root.err.println("spinclean: internal error during apply in context " + s.name + ": " + bug);
@@ -134,7 +135,7 @@ final class ApplyContexts {
       return new ContextResult(
           s.name,
           s.plan,
-          ApplyCommand.unwritten(s.plan, Outcome.FAILED, ApplyCommand.UNKNOWN),
+          ApplyOutcomes.unwritten(s.plan, Outcome.FAILED, ApplyOutcomes.UNKNOWN),
           "internal error: " + bug);
     } finally {
       closeBackup(s.name, backup);
@@ -167,7 +168,7 @@ final class ApplyContexts {
 
   /** As a single-context apply says where it writes, once per context that has deletions. */
   private void announce(ContextSession s) {
-    ApplyCommand.announce(root, command.output, s.conn, s.plan);
+    ApplyOutcomes.announce(root, command.output, s.conn, s.plan);
   }
 
   private ApplyReport empty() {
@@ -182,7 +183,7 @@ final class ApplyContexts {
   private static int exitCode(List<ContextResult> done) {
     List<Integer> codes = new ArrayList<>();
     for (ContextResult r : done) {
-      codes.add(r.ok() ? ApplyCommand.exitCode(r.report()) : ExitCode.COULD_NOT_RUN);
+      codes.add(r.ok() ? ApplyOutcomes.exitCode(r.report()) : ExitCode.COULD_NOT_RUN);
     }
     return Contexts.worst(codes);
   }

@@ -121,7 +121,7 @@ final class DemoCommand implements Callable<Integer> {
       root.out.println("== 2. spinclean apply -n " + NAMESPACE);
       root.out.println();
       if (!shown.deletions().isEmpty()) {
-        root.out.println(ApplyCommand.whereItWrites(conn, shown));
+        root.out.println(ApplyOutcomes.whereItWrites(conn, shown));
         root.out.println();
       }
       ApplyReport report =
@@ -132,7 +132,7 @@ final class DemoCommand implements Callable<Integer> {
       root.out.println();
       Plan after = planner.plan(source.read());
       root.out.print(TableRenderer.render(after));
-      int code = ApplyCommand.exitCode(report);
+      int code = ApplyOutcomes.exitCode(report);
       return after.deletions().isEmpty() ? code : Math.max(code, ExitCode.REFUSED);
     }
   }

@@ -2,43 +2,20 @@ package io.spinclean.cli;
 
 import io.spinclean.core.Policy;
 import io.spinclean.kube.ApiException;
-import io.spinclean.kube.Backup;
-import io.spinclean.kube.BackupHeader;
-import io.spinclean.kube.EventRecorder;
 import io.spinclean.kube.KubeConnection;
-import io.spinclean.kube.LeaseElection;
 import io.spinclean.kube.Scope;
-import io.spinclean.watch.AsyncReporter;
-import io.spinclean.watch.EventReporter;
-import io.spinclean.watch.Leadership;
-import io.spinclean.watch.LogBackup;
 import io.spinclean.watch.LogReporter;
-import io.spinclean.watch.Metrics;
-import io.spinclean.watch.MetricsServer;
-import io.spinclean.watch.RateLimiter;
-import io.spinclean.watch.Reporter;
 import io.spinclean.watch.WatchSettings;
-import io.spinclean.watch.Watcher;
 import io.spinclean.watch.WebhookNotifier;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.UnknownHostException;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IDefaultValueProvider;
 import picocli.CommandLine.ITypeConverter;
@@ -97,6 +74,7 @@ final class WatchCommand implements Callable<Integer> {
   @Mixin SelectionOptions selection;
   @Mixin PolicyOptions policyOptions;
   @Mixin ConnectionOptions connection;
+  @Mixin MetricsOptions metrics;
 
   @Option(
       names = "--settle",
@@ -150,25 +128,6 @@ final class WatchCommand implements Callable<Integer> {
       paramLabel = "NAMESPACE",
       description = "Where the Lease is (default: the context's or the pod's namespace).")
   String leaseNamespace;
-
-  @Option(
-      names = "--metrics-port",
-      paramLabel = "PORT",
-      defaultValue = "9090",
-      description =
-          "Serve /metrics, /healthz and /readyz on this port; 0 = off (default:"
-              + " ${DEFAULT-VALUE}).")
-  int metricsPort;
-
-  @Option(
-      names = "--metrics-bind-address",
-      paramLabel = "ADDRESS",
-      description =
-          "Serve /metrics, /healthz and /readyz on this IP address only, e.g. 127.0.0.1"
-              + " (default: every interface, IPv4"
-              + " and IPv6, which a pod needs: the kubelet's probes and Prometheus come from"
-              + " outside it; deploy/controller/networkpolicy limits who may connect).")
-  String metricsBindAddress;
 
   @Option(
       names = "--max-deletions-per-hour",
@@ -238,9 +197,6 @@ final class WatchCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  /** {@code --metrics-bind-address} and {@code --metrics-port}, checked. */
-  private InetSocketAddress metricsAddress;
-
   @Override
   public Integer call() throws InterruptedException {
     if (confirmations < 1) {
@@ -262,17 +218,14 @@ final class WatchCommand implements Callable<Integer> {
             rate.getKey() + " must be a number above 0, not " + rate.getValue());
       }
     }
-    if (metricsPort < 0 || metricsPort > 65535) {
-      throw new ParameterException(
-          spec.commandLine(), "--metrics-port must be between 0 and 65535, not " + metricsPort);
-    }
+    metrics.checkPort();
     if (notifyWebhook != null) {
       Optional<String> problem = WebhookNotifier.problem(notifyWebhook);
       if (problem.isPresent()) {
         throw new ParameterException(spec.commandLine(), "--notify-webhook " + problem.get());
       }
     }
-    metricsAddress = metricsAddress();
+    metrics.address();
     LogReporter log = new LogReporter(root.out, root.clock, logFormat);
     try (KubeConnection conn = KubeConnection.open(connection.kubeconfig, connection.context)) {
       Scope scope = selection.scope(conn.defaultNamespace());
@@ -291,205 +244,11 @@ final class WatchCommand implements Callable<Integer> {
                   : OptionalInt.of(maxDeletionsPerHour),
               WatchSettings.defaultTick(settle),
               actionsPerSecond);
-      return run(conn, scope, settings, log);
+      return new WatchRun(this, conn, log).run(scope, settings);
     } catch (ApiException e) {
       root.err.println("spinclean: " + e.getMessage());
       return ExitCode.COULD_NOT_RUN;
     }
-  }
-
-  /** {@code --backup}: the log ({@code -}), a directory (a file per batch) or off. */
-  private Function<String, Backup> backups(KubeConnection conn, LogReporter log) {
-    String command =
-        "spinclean " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
-    return ns ->
-        switch (backupTo) {
-          case "-" -> new LogBackup(log);
-          case "off" -> Backup.off();
-          default ->
-              Backup.toDirectory(
-                  Path.of(backupTo),
-                  new BackupHeader(
-                      root.clock.instant(),
-                      conn.credentials(),
-                      conn.server(),
-                      List.of(ns),
-                      command));
-        };
-  }
-
-  private int run(KubeConnection conn, Scope scope, WatchSettings settings, LogReporter log)
-      throws ApiException, InterruptedException {
-    Metrics metrics = new Metrics();
-    CountDownLatch lostLease = new CountDownLatch(1);
-    boolean elect =
-        leaderElect != null ? leaderElect : System.getenv("KUBERNETES_SERVICE_HOST") != null;
-    LeaseElection election = null;
-    Leadership leadership = Leadership.alone();
-    if (elect) {
-      String ns = leaseNamespace != null ? leaseNamespace : conn.defaultNamespace();
-      String identity = identity();
-      election =
-          LeaseElection.start(
-              conn,
-              ns,
-              leaseName,
-              identity,
-              LeaseElection.DEFAULT_TIMING,
-              leads -> {
-                metrics.leader(leads);
-                log.info(
-                    (leads ? "started" : "stopped")
-                        + " leading: Lease "
-                        + ns
-                        + "/"
-                        + leaseName
-                        + " as "
-                        + identity);
-                if (!leads) {
-                  // fabric8's elector does not campaign again: stop, and let the Deployment restart
-                  // this pod as a stand-by (as client-go's controllers do)
-                  lostLease.countDown();
-                }
-              });
-      leadership = Leadership.of(election);
-    } else {
-      metrics.leader(true);
-    }
-    // Events go through their own thread: a slow API server must not hold the controller.
-    EventRecorder recorder = EventRecorder.create(conn, root.clock);
-    RateLimiter eventRate = new RateLimiter(eventsPerSecond);
-    AsyncReporter events =
-        new AsyncReporter(
-            "events",
-            new EventReporter(
-                (ns, rs, uid, warning, reason, message) -> {
-                  Watcher.acquire(eventRate);
-                  recorder.record(ns, rs, uid, warning, reason, message);
-                },
-                root.clock,
-                settings.settle(),
-                log::error),
-            d -> log.error("too many Events waiting: dropped the one about " + d.plan().key()));
-    List<Reporter> reporters = new ArrayList<>(List.of(log, events));
-    AsyncReporter webhook = null;
-    if (notifyWebhook != null) {
-      webhook =
-          new AsyncReporter(
-              "webhook",
-              new WebhookNotifier(notifyWebhook, Duration.ofSeconds(1), log::error),
-              d ->
-                  log.error(
-                      "too many notifications waiting: dropped the one about " + d.plan().key()));
-      reporters.add(webhook);
-    }
-    List<AsyncReporter> async = webhook == null ? List.of(events) : List.of(events, webhook);
-    Watcher watcher;
-    try {
-      watcher =
-          Watcher.start(
-              conn,
-              scope,
-              settings,
-              root.clock,
-              metrics,
-              Reporter.all(reporters),
-              leadership,
-              e -> log.error("internal error while evaluating a cluster: " + e),
-              log::error,
-              backups(conn, log));
-    } catch (ApiException e) {
-      async.forEach(a -> a.stop(Duration.ZERO));
-      if (election != null) {
-        election.close();
-      }
-      throw e;
-    }
-    MetricsServer server = null;
-    if (metricsPort != 0) {
-      try {
-        server = MetricsServer.start(metricsAddress, metrics, watcher::watching);
-      } catch (IOException e) {
-        watcher.stop(Duration.ZERO);
-        async.forEach(a -> a.stop(Duration.ZERO));
-        if (election != null) {
-          election.close();
-        }
-        root.err.println(
-            "spinclean: cannot serve metrics on "
-                + metricsWhere(metricsPort)
-                + " ("
-                + e.getMessage()
-                + ")");
-        return ExitCode.COULD_NOT_RUN;
-      }
-    }
-    log.info(
-        "watching "
-            + (scope.allNamespaces()
-                ? "all namespaces"
-                : "namespace " + String.join(", ", scope.namespaces()))
-            + ": settle "
-            + GoDuration.format(settings.settle())
-            + ", "
-            + settings.confirmations()
-            + " confirmations"
-            + (settings.dryRun() ? ", dry run (nothing is deleted)" : "")
-            + ", at most "
-            + rate(actionsPerSecond)
-            + " actions/s and "
-            + rate(eventsPerSecond)
-            + " Events/s"
-            + (elect ? ", leader election on" : "")
-            + (server != null ? ", metrics on " + metricsWhere(server.port()) : ""));
-    WatchShutdown shutdown = new WatchShutdown(watcher, async, election, server, log);
-    Thread hook = new Thread(shutdown::stop, "spinclean-watch-stop");
-    Runtime.getRuntime().addShutdownHook(hook);
-    // Wakes up when the hook has stopped everything, when the Lease is lost, or after
-    // --exit-after; a lost Lease exits 1 so that the restart is visible.
-    long start = System.nanoTime();
-    while (shutdown.stopped.getCount() > 0
-        && lostLease.getCount() > 0
-        && (exitAfter == null || System.nanoTime() - start < exitAfter.toNanos())) {
-      shutdown.stopped.await(50, TimeUnit.MILLISECONDS);
-    }
-    boolean lost = lostLease.getCount() == 0 && !shutdown.stopping;
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException shuttingDown) {
-      // the hook is running or has run: it stops everything
-    }
-    shutdown.stop();
-    if (lost) {
-      root.err.println(
-          "spinclean: lost the Lease " + leaseName + ": stopped; restart to campaign" + " again");
-      return ExitCode.COULD_NOT_RUN;
-    }
-    return ExitCode.OK;
-  }
-
-  private InetSocketAddress metricsAddress() {
-    if (metricsBindAddress == null) {
-      return new InetSocketAddress(metricsPort);
-    }
-    String address = metricsBindAddress.strip();
-    try {
-      if (!address.isEmpty()) {
-        return new InetSocketAddress(InetAddress.getAllByName(address)[0], metricsPort);
-      }
-    } catch (UnknownHostException e) {
-      // a usage error, below
-    }
-    throw new ParameterException(
-        spec.commandLine(),
-        "--metrics-bind-address must be an IP address, not \"" + metricsBindAddress + "\"");
-  }
-
-  /** "port 9090" on every interface, else "127.0.0.1 port 9090". */
-  private String metricsWhere(int port) {
-    return (metricsBindAddress == null ? "" : metricsAddress.getAddress().getHostAddress() + " ")
-        + "port "
-        + port;
   }
 
   /** Whether {@code option} was set on the command line or by its environment variable. */
@@ -502,23 +261,5 @@ final class WatchCommand implements Callable<Integer> {
     } catch (Exception e) {
       throw new IllegalStateException("cannot read the default of " + option, e);
     }
-  }
-
-  /** 2.0 -> "2", 0.5 -> "0.5". */
-  private static String rate(double perSecond) {
-    return java.math.BigDecimal.valueOf(perSecond).stripTrailingZeros().toPlainString();
-  }
-
-  /** The pod name inside Kubernetes (HOSTNAME), else the host name, plus a random suffix. */
-  private static String identity() {
-    String host = System.getenv("HOSTNAME");
-    if (host == null || host.isBlank()) {
-      try {
-        host = InetAddress.getLocalHost().getHostName();
-      } catch (IOException e) {
-        host = "spinclean";
-      }
-    }
-    return host + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
 }

@@ -11,16 +11,13 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * {@code --drain}: takes a version out of its Services the way Spinnaker's Disable does
@@ -73,7 +70,7 @@ final class Drainer {
     if (!carriesTraffic) {
       return Drained.none(target);
     }
-    List<String> keys = selectorKeys(target.services());
+    List<String> keys = LabelPatch.selectorKeys(target.services());
     Tally tally = new Tally();
     Detached detached = disableTemplate(target, keys, tally);
     String podSelector = detached.podSelector();
@@ -127,13 +124,12 @@ final class Drainer {
           generation(rs),
           Pods.selector(rs.getSpec() == null ? null : rs.getSpec().getSelector(), keys));
     }
-    List<Map<String, Object>> ops = new ArrayList<>();
-    ops.add(op("test", "/metadata/uid", target.uid()));
-    ops.add(op("replace", "/metadata/resourceVersion", target.resourceVersion()));
-    for (String key : present) {
-      ops.add(op("remove", "/spec/template/metadata/labels/" + escape(key), null));
-    }
-    Requests.Reply reply = send(target, "replicasets", target.path(), ops);
+    Requests.Reply reply =
+        send(
+            target,
+            "replicasets",
+            target.path(),
+            LabelPatch.template(target.uid(), target.resourceVersion(), present));
     if (reply.ok()) {
       tally.template = true;
       ReplicaSet patched = requests.parse(reply, ReplicaSet.class);
@@ -179,18 +175,8 @@ final class Drainer {
     Deque<Pod> queue = labeled(pods, keys, done);
     while (!queue.isEmpty()) {
       Pod pod = queue.poll();
-      List<Map<String, Object>> ops = new ArrayList<>();
-      if (!pod.uid().isEmpty()) {
-        // Never a namesake made since it was read (issue 10, item 11): 422 then, and a re-list.
-        ops.add(op("test", "/metadata/uid", pod.uid()));
-      }
-      for (String key : keys) {
-        if (pod.labels().containsKey(key)) {
-          ops.add(op("remove", "/metadata/labels/" + escape(key), null));
-        }
-      }
       String path = "api/v1/namespaces/" + target.namespace() + "/pods/" + pod.name();
-      Requests.Reply reply = send(target, "pods", path, ops);
+      Requests.Reply reply = send(target, "pods", path, LabelPatch.pod(pod, keys));
       if (reply.ok()) {
         done.add(pod.name());
         tally.patched++;
@@ -270,28 +256,6 @@ final class Drainer {
 
   private static boolean selectedByAny(List<Service> services, Pod pod) {
     return services.stream().anyMatch(s -> s.selects(pod.labels()));
-  }
-
-  /** Every key of every Service selector, sorted so requests are deterministic. */
-  static List<String> selectorKeys(List<Service> services) {
-    TreeSet<String> keys = new TreeSet<>();
-    services.forEach(s -> keys.addAll(s.selector().keySet()));
-    return List.copyOf(keys);
-  }
-
-  /** A label key as one JSON Pointer token (RFC 6901): '~' becomes "~0", '/' becomes "~1". */
-  static String escape(String key) {
-    return key.replace("~", "~0").replace("/", "~1");
-  }
-
-  private static Map<String, Object> op(String op, String path, String value) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("op", op);
-    m.put("path", path);
-    if (value != null) {
-      m.put("value", value);
-    }
-    return m;
   }
 
   private static final class Tally {

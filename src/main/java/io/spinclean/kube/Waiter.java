@@ -184,7 +184,7 @@ final class Waiter {
         target.uid(),
         Pods.selector(
             rs.getSpec() == null ? null : rs.getSpec().getSelector(),
-            Drainer.selectorKeys(target.services())));
+            LabelPatch.selectorKeys(target.services())));
   }
 
   /** The pods, by name, that any of the deleted versions owns. */

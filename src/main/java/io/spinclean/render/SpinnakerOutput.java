@@ -1,15 +1,11 @@
 package io.spinclean.render;
 
-import io.spinclean.core.Action;
 import io.spinclean.core.ApplyReport;
-import io.spinclean.core.ClusterKey;
 import io.spinclean.core.ClusterPlan;
 import io.spinclean.core.DeletionResult;
 import io.spinclean.core.Outcome;
 import io.spinclean.core.Plan;
-import io.spinclean.core.Verdict;
 import io.spinclean.core.VersionPlan;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalInt;
@@ -17,7 +13,6 @@ import tools.jackson.core.json.JsonWriteFeature;
 import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -52,7 +47,6 @@ public final class SpinnakerOutput {
 
   private static final char DEL = 0x7f;
 
-  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   // ASCII only: the line survives any stdout encoding and log pipeline unchanged. Slashes stay
   // unescaped so that "example/webapp-v002" reads as itself in the log.
   private static final ObjectWriter WRITER =
@@ -112,8 +106,7 @@ public final class SpinnakerOutput {
    */
   public static String error(String message, int exitCode) {
     Objects.requireNonNull(message, "message");
-    Lists lists = new Lists();
-    ObjectNode out = outputs("ERROR", null, OptionalInt.of(exitCode), message, lists);
+    ObjectNode out = new StageOutputs().json("ERROR", null, OptionalInt.of(exitCode), message);
     out.putArray("spincleanClusters");
     return line(out);
   }
@@ -131,16 +124,18 @@ public final class SpinnakerOutput {
   }
 
   private static String render(Plan plan, OptionalInt exitCode) {
-    Lists lists = new Lists();
+    StageOutputs lists = new StageOutputs();
     for (Plan.Deletion d : plan.deletions()) {
-      lists.deleted.add(ref(d.cluster(), d.version().name()));
+      lists.deleted.add(StageOutputs.ref(d.cluster(), d.version().name()));
     }
     String verdict = plan.anyRefused() ? "REFUSED" : lists.deleted.isEmpty() ? "CLEAN" : "CLEANUP";
-    ObjectNode out = outputs(verdict, "plan", exitCode, null, collect(plan, lists));
+    ObjectNode out = lists.collect(plan).json(verdict, "plan", exitCode, null);
     ArrayNode clusters = out.putArray("spincleanClusters");
     for (ClusterPlan c : plan.clusters()) {
-      cluster(clusters, c)
-          .set("deleted", strings(c.deletions().stream().map(VersionPlan::name).toList()));
+      StageOutputs.cluster(clusters, c)
+          .set(
+              "deleted",
+              StageOutputs.strings(c.deletions().stream().map(VersionPlan::name).toList()));
     }
     return planTable(plan) + line(out);
   }
@@ -154,9 +149,9 @@ public final class SpinnakerOutput {
    * @param backup null: no backup lines, no {@code spincleanBackup}
    */
   private static String outcomes(ApplyReport report, OptionalInt exitCode, BackupNote backup) {
-    Lists lists = collect(report.plan(), new Lists());
+    StageOutputs lists = new StageOutputs().collect(report.plan());
     for (DeletionResult r : report.results()) {
-      String ref = ref(r.cluster(), r.name());
+      String ref = StageOutputs.ref(r.cluster(), r.name());
       switch (r.outcome()) {
         case DELETED -> lists.deleted.add(ref);
         case ALREADY_GONE -> lists.alreadyGone.add(ref);
@@ -173,7 +168,7 @@ public final class SpinnakerOutput {
     } else {
       verdict = report.plan().deletions().isEmpty() ? "CLEAN" : "CLEANUP";
     }
-    ObjectNode out = outputs(verdict, "apply", exitCode, null, lists);
+    ObjectNode out = lists.json(verdict, "apply", exitCode, null);
     ArrayNode clusters = out.putArray("spincleanClusters");
     for (ClusterPlan c : report.plan().clusters()) {
       List<String> deleted =
@@ -181,88 +176,13 @@ public final class SpinnakerOutput {
               .filter(r -> r.cluster().equals(c.key()) && r.outcome() == Outcome.DELETED)
               .map(DeletionResult::name)
               .toList();
-      cluster(clusters, c).set("deleted", strings(deleted));
+      StageOutputs.cluster(clusters, c).set("deleted", StageOutputs.strings(deleted));
     }
     if (backup == null) {
       return neutralise(TableRenderer.renderOutcomes(report)) + line(out);
     }
     out.put("spincleanBackup", backup.bundle().orElse(null));
     return neutralise(TableRenderer.renderOutcomes(report) + backup.lines()) + line(out);
-  }
-
-  /** What every plan says, whatever happened next: what stays and which clusters were refused. */
-  private static Lists collect(Plan plan, Lists lists) {
-    for (ClusterPlan c : plan.clusters()) {
-      if (c.verdict() == Verdict.REFUSED) {
-        lists.refused.add(c.key().toString());
-      }
-      for (VersionPlan v : c.versions()) {
-        if (v.action() != Action.DELETE) {
-          lists.kept.add(ref(c.key(), v.name()));
-        }
-      }
-    }
-    return lists;
-  }
-
-  /** The top-level keys, in a fixed order; {@code spincleanClusters} is added by the caller. */
-  private static ObjectNode outputs(
-      String verdict, String command, OptionalInt exitCode, String error, Lists lists) {
-    ObjectNode out = NODES.objectNode();
-    out.put("spincleanVerdict", verdict);
-    out.put("spincleanCommand", command);
-    if (exitCode.isPresent()) {
-      out.put("spincleanExitCode", exitCode.getAsInt());
-    } else {
-      out.putNull("spincleanExitCode");
-    }
-    out.put("spincleanError", error);
-    out.put("spincleanSummary", error != null ? error : summary(command, lists));
-    out.set("spincleanDeleted", strings(lists.deleted));
-    out.set("spincleanAlreadyGone", strings(lists.alreadyGone));
-    out.set("spincleanKept", strings(lists.kept));
-    out.set("spincleanRefused", strings(lists.refused));
-    out.set("spincleanSkipped", strings(lists.skipped));
-    out.set("spincleanFailed", strings(lists.failed));
-    out.set("spincleanRemaining", strings(lists.remaining));
-    out.put("spincleanDeletedCount", lists.deleted.size());
-    out.put("spincleanRefusedCount", lists.refused.size());
-    out.put("spincleanFailedCount", lists.failed.size());
-    return out;
-  }
-
-  private static ObjectNode cluster(ArrayNode clusters, ClusterPlan c) {
-    ObjectNode node = clusters.addObject();
-    node.put("namespace", c.key().namespace());
-    node.put("application", c.key().application());
-    node.put("cluster", c.key().cluster());
-    node.put("verdict", c.verdict().name());
-    node.put("reason", c.reason().name());
-    node.put("keep", c.keep().orElse(null));
-    return node;
-  }
-
-  /** One sentence with the counts, e.g. "deleted 2 versions; 1 cluster refused". */
-  private static String summary(String command, Lists lists) {
-    List<String> parts = new ArrayList<>();
-    boolean plan = "plan".equals(command);
-    parts.add((plan ? "would delete " : "deleted ") + count(lists.deleted.size(), "version"));
-    if (!lists.alreadyGone.isEmpty()) {
-      parts.add(lists.alreadyGone.size() + " already gone");
-    }
-    if (!lists.skipped.isEmpty()) {
-      parts.add(lists.skipped.size() + " skipped (changed since the plan)");
-    }
-    if (!lists.failed.isEmpty()) {
-      parts.add(lists.failed.size() + " failed or not attempted");
-    }
-    if (!lists.refused.isEmpty()) {
-      parts.add(count(lists.refused.size(), "cluster") + " refused");
-    }
-    if (!lists.remaining.isEmpty()) {
-      parts.add(lists.remaining.size() + " still present after --wait");
-    }
-    return String.join("; ", parts);
   }
 
   /** The config line: marker, one-line ASCII JSON, newline. */
@@ -276,31 +196,5 @@ public final class SpinnakerOutput {
             .replace(PROPERTY, "SPINNAKER\\u005FPROPERTY_")
             .replace(String.valueOf(DEL), "\\u007F");
     return CONFIG_JSON + json + "\n";
-  }
-
-  private static ArrayNode strings(List<String> values) {
-    ArrayNode array = NODES.arrayNode();
-    values.forEach(array::add);
-    return array;
-  }
-
-  /** {@code namespace/name}, as the table's outcome section names a version. */
-  private static String ref(ClusterKey cluster, String name) {
-    return cluster.namespace() + "/" + name;
-  }
-
-  private static String count(int n, String noun) {
-    return n + " " + noun + (n == 1 ? "" : "s");
-  }
-
-  /** The version and cluster lists, filled in plan order. */
-  private static final class Lists {
-    final List<String> deleted = new ArrayList<>();
-    final List<String> alreadyGone = new ArrayList<>();
-    final List<String> kept = new ArrayList<>();
-    final List<String> refused = new ArrayList<>();
-    final List<String> skipped = new ArrayList<>();
-    final List<String> failed = new ArrayList<>();
-    final List<String> remaining = new ArrayList<>();
   }
 }

@@ -3,8 +3,6 @@ package io.spinclean.watch;
 import io.spinclean.core.ApplyReport;
 import io.spinclean.core.ClusterKey;
 import io.spinclean.core.ClusterPlan;
-import io.spinclean.core.DeletionResult;
-import io.spinclean.core.Outcome;
 import io.spinclean.core.Plan;
 import io.spinclean.core.Planner;
 import io.spinclean.core.Policy;
@@ -17,9 +15,7 @@ import io.spinclean.watch.ClusterState.State;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -48,9 +44,6 @@ public final class Controller {
    */
   static final Duration RESYNC = Duration.ofSeconds(1);
 
-  /** The longest wait after failed actions (a fresh read, the hourly count) before trying again. */
-  static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
-
   /** One namespace as the informers see it now, and whether they can be trusted. */
   public interface Cache {
     Snapshot snapshot(String namespace) throws ApiException;
@@ -70,17 +63,12 @@ public final class Controller {
 
   private final WatchSettings settings;
   private final Cache cache;
-  private final Actor actor;
   private final Leadership leadership;
-  private final HourlyCap hourly;
   private final Clock clock;
   private final Metrics metrics;
-  private final Reporter reporter;
-  private final Consumer<String> warn;
+  private final ClusterAction action;
   private final Map<ClusterKey, Instant> lastChange = new ConcurrentHashMap<>();
   private final Map<ClusterKey, State> states = new HashMap<>();
-  private Duration backoff = Duration.ZERO;
-  private Instant retryAt = Instant.MIN;
 
   /**
    * @param warn told about an action that could not be carried out (a failed fresh read)
@@ -96,13 +84,18 @@ public final class Controller {
       Consumer<String> warn) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.cache = Objects.requireNonNull(cache, "cache");
-    this.actor = Objects.requireNonNull(actor, "actor");
     this.leadership = Objects.requireNonNull(leadership, "leadership");
-    this.hourly = new HourlyCap(settings.maxDeletionsPerHour(), leadership);
     this.clock = Objects.requireNonNull(clock, "clock");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
-    this.reporter = Objects.requireNonNull(reporter, "reporter");
-    this.warn = Objects.requireNonNull(warn, "warn");
+    this.action =
+        new ClusterAction(
+            settings,
+            Objects.requireNonNull(actor, "actor"),
+            new HourlyCap(settings.maxDeletionsPerHour(), leadership),
+            clock,
+            metrics,
+            Objects.requireNonNull(reporter, "reporter"),
+            Objects.requireNonNull(warn, "warn"));
   }
 
   /** An event touched {@code key}: its settle period starts again. Any thread. */
@@ -187,7 +180,7 @@ public final class Controller {
     if (!leadership.leads()) {
       return; // a stand-by keeps its state and acts once it leads
     }
-    decide(plan, planner, cluster, state, signature, now);
+    action.take(plan, planner, cluster, state, signature, now);
   }
 
   /**
@@ -200,129 +193,6 @@ public final class Controller {
     return since.isPresent()
         && Duration.between(since.get(), now).compareTo(RESYNC) >= 0
         && Duration.between(cache.outageEnd(namespace), now).compareTo(settings.settle()) >= 0;
-  }
-
-  private void decide(
-      Plan plan,
-      Planner planner,
-      ClusterPlan cluster,
-      State state,
-      Signature signature,
-      Instant now) {
-    if (cluster.verdict() == Verdict.REFUSED) {
-      metrics.refused(cluster.reason().name().toLowerCase(java.util.Locale.ROOT));
-      state.reported = signature;
-      reporter.report(
-          new Decision(
-              Decision.Kind.REFUSED,
-              cluster,
-              Optional.empty(),
-              "refused (" + cluster.reason() + "): " + cluster.detail()));
-      return;
-    }
-    List<String> names = cluster.deletions().stream().map(VersionPlan::name).toList();
-    if (settings.dryRun()) {
-      state.reported = signature;
-      reporter.report(
-          new Decision(
-              Decision.Kind.WOULD_DELETE,
-              cluster,
-              Optional.empty(),
-              "dry run: would delete " + String.join(", ", names)));
-      return;
-    }
-    if (now.isBefore(retryAt)) {
-      return; // backing off after a failed action; the next tick tries again
-    }
-    boolean capped;
-    try {
-      capped = hourly.exceeded(names.size(), now);
-    } catch (ApiException e) {
-      failed(cluster, "cannot read the deletions of the last hour", e, now);
-      return;
-    }
-    if (capped) {
-      if (!signature.equals(state.capped)) {
-        state.capped = signature;
-        metrics.refused("max_deletions_per_hour");
-        reporter.report(
-            new Decision(
-                Decision.Kind.CAPPED,
-                cluster,
-                Optional.empty(),
-                "not deleting "
-                    + String.join(", ", names)
-                    + ": --max-deletions-per-hour "
-                    + settings.maxDeletionsPerHour().getAsInt()
-                    + " would be exceeded"));
-      }
-      return; // tried again on the next tick, once the hour has room
-    }
-    state.reported = signature;
-    ApplyReport report;
-    try {
-      report = actor.execute(plan, planner);
-    } catch (ApiException e) {
-      state.reported = null; // nothing was written: try again once the backoff ran out
-      failed(cluster, "nothing deleted", e, now);
-      return;
-    }
-    backoff = Duration.ZERO;
-    List<Instant> deletedAt = new ArrayList<>();
-    for (DeletionResult r : report.results()) {
-      if (r.outcome() == Outcome.DELETED) {
-        deletedAt.add(clock.instant());
-      } else if (r.outcome() == Outcome.FAILED) {
-        metrics.apiError();
-        metrics.deletionFailed();
-      }
-    }
-    int deleted = deletedAt.size();
-    try {
-      hourly.record(deletedAt, clock.instant());
-    } catch (ApiException e) {
-      metrics.apiError();
-      warn.accept(
-          "deleted "
-              + deleted
-              + " in "
-              + cluster.key()
-              + " but could not record them for --max-deletions-per-hour: "
-              + e.getMessage());
-    }
-    metrics.deleted(deleted);
-    reporter.report(
-        new Decision(
-            Decision.Kind.EXECUTED,
-            cluster,
-            Optional.of(report),
-            "deleted "
-                + deleted
-                + " of "
-                + names.size()
-                + " planned: "
-                + String.join(", ", names)));
-  }
-
-  /** An action failed before writing: logged, counted, and not tried again before a backoff. */
-  private void failed(ClusterPlan cluster, String what, ApiException e, Instant now) {
-    metrics.apiError();
-    metrics.deletionFailed();
-    backoff = backoff.isZero() ? settings.tick() : backoff.multipliedBy(2);
-    if (backoff.compareTo(MAX_BACKOFF) > 0) {
-      backoff = MAX_BACKOFF;
-    }
-    retryAt = now.plus(backoff);
-    warn.accept(
-        "cannot act on "
-            + cluster.key()
-            + " ("
-            + what
-            + "): "
-            + e.getMessage()
-            + "; next attempt in "
-            + backoff.toMillis()
-            + " ms at the earliest");
   }
 
   private void updateGauges() {

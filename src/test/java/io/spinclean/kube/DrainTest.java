@@ -463,9 +463,9 @@ class DrainTest {
 
   @Test
   void selectorKeysAreEscapedAsJsonPointerTokens() {
-    assertThat(Drainer.escape("load-balancer")).isEqualTo("load-balancer");
-    assertThat(Drainer.escape("traffic.example.com/lb")).isEqualTo("traffic.example.com~1lb");
-    assertThat(Drainer.escape("a~b/c")).isEqualTo("a~0b~1c");
+    assertThat(LabelPatch.escape("load-balancer")).isEqualTo("load-balancer");
+    assertThat(LabelPatch.escape("traffic.example.com/lb")).isEqualTo("traffic.example.com~1lb");
+    assertThat(LabelPatch.escape("a~b/c")).isEqualTo("a~0b~1c");
   }
 
   /** A finalizer (say, a log shipper's) keeps the pod, terminating, past the garbage collector. */
