@@ -1,19 +1,20 @@
 package io.spinclean.cli;
 
+import io.spinclean.core.ApiException;
 import io.spinclean.core.ApplyReport;
 import io.spinclean.core.Outcome;
 import io.spinclean.core.Plan;
 import io.spinclean.core.Planner;
 import io.spinclean.core.Policy;
-import io.spinclean.kube.ApiException;
-import io.spinclean.kube.ApplyOptions;
-import io.spinclean.kube.ApplyOptions.Cascade;
-import io.spinclean.kube.Backup;
-import io.spinclean.kube.BackupHeader;
-import io.spinclean.kube.Executor;
 import io.spinclean.kube.KubeConnection;
 import io.spinclean.kube.Scope;
 import io.spinclean.kube.SnapshotSource;
+import io.spinclean.kube.apply.ApplyOptions;
+import io.spinclean.kube.apply.ApplyOptions.Cascade;
+import io.spinclean.kube.apply.Backup;
+import io.spinclean.kube.apply.BackupHeader;
+import io.spinclean.kube.apply.Executor;
+import io.spinclean.kube.read.LiveReader;
 import io.spinclean.render.BackupNote;
 import java.io.IOException;
 import java.time.Duration;
@@ -144,7 +145,7 @@ final class ApplyCommand implements Callable<Integer> {
       Scope scope = selection.scope(conn.defaultNamespace());
       Policy policy = policyOptions.toPolicy(Set.copyOf(scope.namespaces()), selection);
       Planner planner = new Planner(policy);
-      SnapshotSource source = conn.source(scope, root.clock);
+      SnapshotSource source = LiveReader.source(conn, scope, root.clock);
       return apply(conn, planner, source);
     } catch (ApiException e) {
       return Output.fail(root, output, e.getMessage(), ExitCode.COULD_NOT_RUN);

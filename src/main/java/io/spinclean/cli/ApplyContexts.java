@@ -1,12 +1,12 @@
 package io.spinclean.cli;
 
+import io.spinclean.core.ApiException;
 import io.spinclean.core.ApplyReport;
 import io.spinclean.core.Outcome;
 import io.spinclean.core.Plan;
-import io.spinclean.kube.ApiException;
-import io.spinclean.kube.ApplyOptions;
-import io.spinclean.kube.Backup;
-import io.spinclean.kube.Executor;
+import io.spinclean.kube.apply.ApplyOptions;
+import io.spinclean.kube.apply.Backup;
+import io.spinclean.kube.apply.Executor;
 import io.spinclean.render.ContextResult;
 import io.spinclean.render.ContextsJson;
 import io.spinclean.render.ContextsSpinnaker;

@@ -1,7 +1,7 @@
 package io.spinclean.cli;
 
-import io.spinclean.kube.Backup;
-import io.spinclean.kube.BackupHeader;
+import io.spinclean.kube.apply.Backup;
+import io.spinclean.kube.apply.BackupHeader;
 import io.spinclean.render.BackupNote;
 import java.io.PrintStream;
 import java.nio.file.Path;

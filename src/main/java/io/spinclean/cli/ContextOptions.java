@@ -1,6 +1,6 @@
 package io.spinclean.cli;
 
-import io.spinclean.kube.ApiException;
+import io.spinclean.core.ApiException;
 import io.spinclean.kube.KubeConnection;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

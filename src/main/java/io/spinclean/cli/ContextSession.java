@@ -1,12 +1,13 @@
 package io.spinclean.cli;
 
+import io.spinclean.core.ApiException;
 import io.spinclean.core.Plan;
 import io.spinclean.core.Planner;
 import io.spinclean.core.Policy;
-import io.spinclean.kube.ApiException;
 import io.spinclean.kube.KubeConnection;
 import io.spinclean.kube.Scope;
 import io.spinclean.kube.SnapshotSource;
+import io.spinclean.kube.read.LiveReader;
 import io.spinclean.render.ContextResult;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -62,7 +63,7 @@ final class ContextSession implements AutoCloseable {
       conn = KubeConnection.open(kubeconfig, name);
       Scope scope = selection.scope(conn.defaultNamespace());
       Policy policy = policyOptions.toPolicy(Set.copyOf(scope.namespaces()), selection);
-      SnapshotSource source = conn.source(scope, clock);
+      SnapshotSource source = LiveReader.source(conn, scope, clock);
       Plan plan = new Planner(policy.withMaxDeletions(OptionalInt.empty())).plan(source.read());
       return new ContextSession(name, conn, new Planner(policy), source, plan, null);
     } catch (ApiException | RuntimeException e) {

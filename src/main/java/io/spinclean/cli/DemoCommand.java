@@ -1,17 +1,18 @@
 package io.spinclean.cli;
 
+import io.spinclean.core.ApiException;
 import io.spinclean.core.ApplyReport;
 import io.spinclean.core.Plan;
 import io.spinclean.core.Planner;
 import io.spinclean.core.Policy;
-import io.spinclean.kube.ApiException;
-import io.spinclean.kube.ApplyOptions;
-import io.spinclean.kube.EmbeddedApiServer;
-import io.spinclean.kube.Executor;
-import io.spinclean.kube.InputException;
 import io.spinclean.kube.KubeConnection;
 import io.spinclean.kube.Scope;
 import io.spinclean.kube.SnapshotSource;
+import io.spinclean.kube.apply.ApplyOptions;
+import io.spinclean.kube.apply.Executor;
+import io.spinclean.kube.embedded.EmbeddedApiServer;
+import io.spinclean.kube.read.InputException;
+import io.spinclean.kube.read.LiveReader;
 import io.spinclean.render.TableRenderer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -111,7 +112,7 @@ final class DemoCommand implements Callable<Integer> {
   private int cleanUp(EmbeddedApiServer server) throws ApiException {
     try (KubeConnection conn = server.connect(NAMESPACE)) {
       Planner planner = new Planner(Policy.DEFAULT.withNamespaces(Set.of(NAMESPACE)));
-      SnapshotSource source = conn.source(Scope.of(NAMESPACE), root.clock);
+      SnapshotSource source = LiveReader.source(conn, Scope.of(NAMESPACE), root.clock);
       root.out.println();
       root.out.println("== 1. spinclean plan -n " + NAMESPACE);
       root.out.println();
@@ -146,7 +147,8 @@ final class DemoCommand implements Callable<Integer> {
       Planner planner = new Planner(Policy.DEFAULT.withNamespaces(Set.of(NAMESPACE)));
       root.out.println();
       root.out.print(
-          TableRenderer.render(planner.plan(conn.read(Scope.of(NAMESPACE), root.clock))));
+          TableRenderer.render(
+              planner.plan(LiveReader.snapshot(conn, Scope.of(NAMESPACE), root.clock))));
     }
     root.out.println();
     root.out.println("The server stays up until Ctrl-C. Its kubeconfig: " + file);

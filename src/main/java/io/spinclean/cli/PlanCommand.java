@@ -1,14 +1,15 @@
 package io.spinclean.cli;
 
+import io.spinclean.core.ApiException;
 import io.spinclean.core.Plan;
 import io.spinclean.core.Planner;
 import io.spinclean.core.Policy;
 import io.spinclean.core.Snapshot;
-import io.spinclean.kube.ApiException;
-import io.spinclean.kube.DumpReader;
-import io.spinclean.kube.InputException;
 import io.spinclean.kube.KubeConnection;
 import io.spinclean.kube.Scope;
+import io.spinclean.kube.read.DumpReader;
+import io.spinclean.kube.read.InputException;
+import io.spinclean.kube.read.LiveReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -98,7 +99,7 @@ final class PlanCommand implements Callable<Integer> {
     try (KubeConnection conn = KubeConnection.open(connection.kubeconfig, connection.single())) {
       Scope scope = selection.scope(conn.defaultNamespace());
       Policy policy = policyOptions.toPolicy(Set.copyOf(scope.namespaces()), selection);
-      return new Planner(policy).plan(conn.read(scope, root.clock));
+      return new Planner(policy).plan(LiveReader.snapshot(conn, scope, root.clock));
     }
   }
 }

@@ -1,8 +1,8 @@
 package io.spinclean.cli;
 
+import io.spinclean.core.ApiException;
 import io.spinclean.core.ApplyReport;
 import io.spinclean.core.Plan;
-import io.spinclean.kube.ApiException;
 import io.spinclean.render.ContextResult;
 import io.spinclean.render.ContextsJson;
 import io.spinclean.render.ContextsSpinnaker;

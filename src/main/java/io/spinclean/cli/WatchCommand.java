@@ -1,7 +1,7 @@
 package io.spinclean.cli;
 
+import io.spinclean.core.ApiException;
 import io.spinclean.core.Policy;
-import io.spinclean.kube.ApiException;
 import io.spinclean.kube.KubeConnection;
 import io.spinclean.kube.Scope;
 import io.spinclean.watch.LogReporter;

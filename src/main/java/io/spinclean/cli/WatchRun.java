@@ -1,23 +1,23 @@
 package io.spinclean.cli;
 
-import io.spinclean.kube.ApiException;
-import io.spinclean.kube.Backup;
-import io.spinclean.kube.BackupHeader;
-import io.spinclean.kube.EventRecorder;
+import io.spinclean.core.ApiException;
 import io.spinclean.kube.KubeConnection;
-import io.spinclean.kube.LeaseElection;
 import io.spinclean.kube.Scope;
+import io.spinclean.kube.apply.Backup;
+import io.spinclean.kube.apply.BackupHeader;
+import io.spinclean.kube.watch.EventRecorder;
+import io.spinclean.kube.watch.LeaseElection;
+import io.spinclean.kube.watch.LogBackup;
+import io.spinclean.kube.watch.Watcher;
 import io.spinclean.watch.AsyncReporter;
 import io.spinclean.watch.EventReporter;
 import io.spinclean.watch.Leadership;
-import io.spinclean.watch.LogBackup;
 import io.spinclean.watch.LogReporter;
 import io.spinclean.watch.Metrics;
 import io.spinclean.watch.MetricsServer;
 import io.spinclean.watch.RateLimiter;
 import io.spinclean.watch.Reporter;
 import io.spinclean.watch.WatchSettings;
-import io.spinclean.watch.Watcher;
 import io.spinclean.watch.WebhookNotifier;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -54,7 +54,7 @@ final class WatchRun {
             ? command.leaderElect
             : System.getenv("KUBERNETES_SERVICE_HOST") != null;
     LeaseElection election = elect ? elect() : null;
-    Leadership leadership = election == null ? Leadership.alone() : Leadership.of(election);
+    Leadership leadership = election == null ? Leadership.alone() : election;
     if (election == null) {
       metrics.leader(true);
     }

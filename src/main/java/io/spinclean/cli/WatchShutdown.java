@@ -1,10 +1,10 @@
 package io.spinclean.cli;
 
-import io.spinclean.kube.LeaseElection;
+import io.spinclean.kube.watch.LeaseElection;
+import io.spinclean.kube.watch.Watcher;
 import io.spinclean.watch.AsyncReporter;
 import io.spinclean.watch.LogReporter;
 import io.spinclean.watch.MetricsServer;
-import io.spinclean.watch.Watcher;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.spinclean.core.ApiException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
@@ -16,6 +17,7 @@ import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The one place where a failed API request becomes the sentence a user reads: what was being done
@@ -34,10 +36,12 @@ import tools.jackson.databind.JsonNode;
  *       server at https://10.0.0.1:6443}
  * </ul>
  */
-final class ApiErrors {
+public final class ApiErrors {
   private ApiErrors() {}
 
   /**
+   * One sentence for a failed request, e.g. {@code cannot list replicasets in namespace x: ...}.
+   *
    * @param client the client the request went through: its server URL, context and request timeout
    *     appear in the message
    * @param verb e.g. "list", "delete", "patch"
@@ -45,7 +49,7 @@ final class ApiErrors {
    * @param namespace null for a request across all namespaces
    * @param e a {@link KubernetesClientException}, or the I/O error of a plain HTTP request
    */
-  static String describe(
+  public static String describe(
       KubernetesClient client, String verb, String resource, String namespace, Exception e) {
     String action =
         verb
@@ -55,16 +59,20 @@ final class ApiErrors {
     return describe(client, action, namespace == null, e);
   }
 
-  static ApiException exception(
+  /** {@link #describe(KubernetesClient, String, String, String, Exception)} as an exception. */
+  public static ApiException exception(
       KubernetesClient client, String verb, String resource, String namespace, Exception e) {
     return new ApiException(describe(client, verb, resource, namespace, e), e);
   }
 
   /**
+   * One sentence for a failed request, e.g. {@code cannot get namespace x: ...}.
+   *
    * @param action what was being done, e.g. "get namespace x"
    * @param clusterWide the request needs a ClusterRole rather than a Role
    */
-  static String describe(KubernetesClient client, String action, boolean clusterWide, Exception e) {
+  public static String describe(
+      KubernetesClient client, String action, boolean clusterWide, Exception e) {
     String server = server(client);
     int code = e instanceof KubernetesClientException k ? k.getCode() : 0;
     String prefix = "cannot " + action + ": ";
@@ -109,10 +117,10 @@ final class ApiErrors {
    * The error a typed request would have thrown for an HTTP error answer: its code, and the message
    * of the Kubernetes Status in its body (or the body itself when it is not one).
    */
-  static KubernetesClientException failure(int code, String body) {
+  public static KubernetesClientException failure(int code, String body) {
     String message = body.strip();
     try {
-      JsonNode status = Leaves.JSON.readTree(body);
+      JsonNode status = JsonMapper.builder().build().readTree(body); // an error: rare, built here
       if (status.path("message").isString()) {
         message = status.path("message").stringValue();
       }
@@ -163,7 +171,7 @@ final class ApiErrors {
     return config.getFile() == null ? "the pod's service account" : "the current context";
   }
 
-  static String server(KubernetesClient client) {
+  public static String server(KubernetesClient client) {
     String url = String.valueOf(client.getMasterUrl());
     return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }

@@ -4,14 +4,12 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import io.spinclean.core.Snapshot;
+import io.spinclean.core.ApiException;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import tools.jackson.core.JacksonException;
@@ -115,7 +113,7 @@ public final class KubeConnection implements AutoCloseable {
   }
 
   /** Tunes timeouts and retries and builds the client with the JDK's HTTP client. */
-  static KubeConnection create(Config config) {
+  public static KubeConnection create(Config config) {
     config.setRequestTimeout((int) REQUEST_TIMEOUT.toMillis());
     config.setConnectionTimeout((int) CONNECT_TIMEOUT.toMillis());
     config.setRequestRetryBackoffLimit(RETRIES);
@@ -140,7 +138,7 @@ public final class KubeConnection implements AutoCloseable {
   }
 
   /** For tests and the embedded server: a connection over a client built elsewhere. */
-  static KubeConnection of(KubernetesClient client, String defaultNamespace) {
+  public static KubeConnection of(KubernetesClient client, String defaultNamespace) {
     return new KubeConnection(client, defaultNamespace, null);
   }
 
@@ -159,32 +157,7 @@ public final class KubeConnection implements AutoCloseable {
     return ApiErrors.credentials(client);
   }
 
-  /**
-   * One snapshot of the scope: three paginated lists per namespace, GET requests only (see {@link
-   * LiveReader}).
-   */
-  public Snapshot read(Scope scope, Clock clock) throws ApiException {
-    return new LiveReader(client, clock).read(scope);
-  }
-
-  /** A fresh {@link #read} each time, e.g. for the second snapshot {@code apply} takes. */
-  public SnapshotSource source(Scope scope, Clock clock) {
-    Objects.requireNonNull(scope, "scope");
-    LiveReader reader = new LiveReader(client, clock);
-    return new SnapshotSource() {
-      @Override
-      public Snapshot read() throws ApiException {
-        return reader.read(scope);
-      }
-
-      @Override
-      public Fresh readKeeping(Set<String> uids) throws ApiException {
-        return reader.readKeeping(scope, uids);
-      }
-    };
-  }
-
-  KubernetesClient client() {
+  public KubernetesClient client() {
     return client;
   }
 
@@ -201,12 +174,12 @@ public final class KubeConnection implements AutoCloseable {
     String said = null;
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof JacksonException j) {
-        return DumpParser.describe(j);
+        return ParseErrors.describe(j);
       }
       if (t.getMessage() != null && !t.getMessage().isBlank()) {
         said = t.getMessage();
       }
     }
-    return said == null ? e.getClass().getSimpleName() : DumpParser.summarize(said, -1, -1);
+    return said == null ? e.getClass().getSimpleName() : ParseErrors.summarize(said, -1, -1);
   }
 }

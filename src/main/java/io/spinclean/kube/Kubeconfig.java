@@ -3,6 +3,7 @@ package io.spinclean.kube;
 import io.fabric8.kubernetes.api.model.NamedContext;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.internal.KubeConfigUtils;
+import io.spinclean.core.ApiException;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -2,6 +2,7 @@ package io.spinclean.kube;
 
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.kubernetes.model.jackson.Jackson2JdkTypesModule;
+import io.spinclean.core.ApiException;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

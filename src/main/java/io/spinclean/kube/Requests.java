@@ -37,10 +37,10 @@ import java.util.function.BooleanSupplier;
  * A retry's answer says whether an earlier attempt may have been carried out ({@link
  * Reply#lostEarlier}): a 404 after it is most likely our own delete.
  */
-final class Requests {
-  static final int MAX_RETRIES = 3;
+public final class Requests {
+  public static final int MAX_RETRIES = 3;
   static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
-  static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(30);
+  public static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(30);
 
   private final KubernetesClient client;
   private final HttpClient http;
@@ -50,14 +50,14 @@ final class Requests {
   private final long timeoutMillis;
   private final BooleanSupplier stopping;
 
-  Requests(KubernetesClient client, Sleeper sleeper) {
+  public Requests(KubernetesClient client, Sleeper sleeper) {
     this(client, sleeper, () -> false);
   }
 
   /**
    * @param stopping once true, a failed request is not retried (shutdown must not wait 30 s)
    */
-  Requests(KubernetesClient client, Sleeper sleeper, BooleanSupplier stopping) {
+  public Requests(KubernetesClient client, Sleeper sleeper, BooleanSupplier stopping) {
     this.stopping = stopping;
     RequestConfig noRetries =
         new RequestConfigBuilder(client.getConfiguration().getRequestConfig())
@@ -79,12 +79,12 @@ final class Requests {
    *     answer was lost (a 5xx, a timeout, a dropped connection), e.g. "500 Internal Server Error";
    *     empty when this is the first answer or the earlier ones were refusals (429)
    */
-  record Reply(int code, String body, Optional<Duration> retryAfter, String lostEarlier) {
+  public record Reply(int code, String body, Optional<Duration> retryAfter, String lostEarlier) {
     Reply(int code, String body, Optional<Duration> retryAfter) {
       this(code, body, retryAfter, "");
     }
 
-    boolean ok() {
+    public boolean ok() {
       return code >= 200 && code < 300;
     }
 
@@ -93,24 +93,24 @@ final class Requests {
     }
   }
 
-  Reply delete(String path, Object deleteOptions) throws IOException, InterruptedException {
+  public Reply delete(String path, Object deleteOptions) throws IOException, InterruptedException {
     return send("DELETE", path, "application/json", json.asJson(deleteOptions));
   }
 
-  Reply jsonPatch(String path, String patch) throws IOException, InterruptedException {
+  public Reply jsonPatch(String path, String patch) throws IOException, InterruptedException {
     return send("PATCH", path, "application/json-patch+json", patch);
   }
 
-  String toJson(Object value) {
+  public String toJson(Object value) {
     return json.asJson(value);
   }
 
-  <T> T parse(Reply reply, Class<T> type) {
+  public <T> T parse(Reply reply, Class<T> type) {
     return json.unmarshal(reply.body(), type);
   }
 
   /** The error a non-2xx reply stands for, with the server's Status when it sent one. */
-  KubernetesClientException failure(Reply reply) {
+  public KubernetesClientException failure(Reply reply) {
     Status status = null;
     try {
       Status parsed = json.unmarshal(reply.body(), Status.class);
@@ -250,7 +250,7 @@ final class Requests {
   }
 
   /** One sentence for a failed request: what was being done and what went wrong. */
-  String describe(String verb, String resource, String namespace, Exception e) {
+  public String describe(String verb, String resource, String namespace, Exception e) {
     return ApiErrors.describe(client, verb, resource, namespace, e);
   }
 }

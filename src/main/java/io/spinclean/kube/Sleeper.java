@@ -8,7 +8,7 @@ import java.time.Instant;
  * {@code --drain}, {@code --wait}) is bounded by {@link #now()} and paced by {@link #sleep}, so
  * tests drive time with a fake instead of sleeping.
  */
-interface Sleeper {
+public interface Sleeper {
   Instant now();
 
   void sleep(Duration duration) throws InterruptedException;

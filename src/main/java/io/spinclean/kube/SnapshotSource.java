@@ -1,5 +1,6 @@
 package io.spinclean.kube;
 
+import io.spinclean.core.ApiException;
 import io.spinclean.core.Snapshot;
 import java.util.Map;
 import java.util.Set;

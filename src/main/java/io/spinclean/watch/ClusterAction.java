@@ -1,5 +1,6 @@
 package io.spinclean.watch;
 
+import io.spinclean.core.ApiException;
 import io.spinclean.core.ApplyReport;
 import io.spinclean.core.ClusterPlan;
 import io.spinclean.core.DeletionResult;
@@ -8,7 +9,6 @@ import io.spinclean.core.Plan;
 import io.spinclean.core.Planner;
 import io.spinclean.core.Verdict;
 import io.spinclean.core.VersionPlan;
-import io.spinclean.kube.ApiException;
 import io.spinclean.watch.ClusterState.Signature;
 import io.spinclean.watch.ClusterState.State;
 import java.time.Clock;

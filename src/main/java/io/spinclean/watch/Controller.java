@@ -1,5 +1,6 @@
 package io.spinclean.watch;
 
+import io.spinclean.core.ApiException;
 import io.spinclean.core.ApplyReport;
 import io.spinclean.core.ClusterKey;
 import io.spinclean.core.ClusterPlan;
@@ -9,7 +10,6 @@ import io.spinclean.core.Policy;
 import io.spinclean.core.Snapshot;
 import io.spinclean.core.Verdict;
 import io.spinclean.core.VersionPlan;
-import io.spinclean.kube.ApiException;
 import io.spinclean.watch.ClusterState.Signature;
 import io.spinclean.watch.ClusterState.State;
 import java.time.Clock;

@@ -1,11 +1,11 @@
 package io.spinclean.watch;
 
+import io.spinclean.core.ApiException;
 import io.spinclean.core.ClusterKey;
 import io.spinclean.core.ClusterPlan;
 import io.spinclean.core.DeletionResult;
 import io.spinclean.core.Outcome;
 import io.spinclean.core.VersionPlan;
-import io.spinclean.kube.ApiException;
 import io.spinclean.render.SafeText;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,7 +27,7 @@ import java.util.function.Consumer;
  * hold the controller.
  */
 public final class EventReporter implements Reporter {
-  /** Where Events go: {@code io.spinclean.kube.EventRecorder#record}. */
+  /** Where Events go: {@code io.spinclean.kube.watch.EventRecorder#record}. */
   @FunctionalInterface
   public interface Sink {
     void record(

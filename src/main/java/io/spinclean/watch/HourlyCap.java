@@ -1,6 +1,6 @@
 package io.spinclean.watch;
 
-import io.spinclean.kube.ApiException;
+import io.spinclean.core.ApiException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,7 +1,6 @@
 package io.spinclean.watch;
 
-import io.spinclean.kube.ApiException;
-import io.spinclean.kube.LeaseElection;
+import io.spinclean.core.ApiException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +11,9 @@ import java.util.function.BooleanSupplier;
  * Whether this instance may act, and the deletions of the last hour that {@code
  * --max-deletions-per-hour} counts: with leader election both live on the Lease, so that a restart
  * or a new leader counts what the previous one deleted.
+ *
+ * <p>With leader election it is {@code kube.watch.LeaseElection}: the holder of its Lease leads,
+ * and the count is kept on that Lease.
  *
  * <p>Invariant: {@link #confirmed} is asked right before each write and is never more lenient than
  * {@link #leads}.
@@ -59,32 +61,6 @@ public interface Leadership {
       public synchronized void recordDeletions(List<Instant> lastHour) {
         recorded.clear();
         recorded.addAll(lastHour);
-      }
-    };
-  }
-
-  /** The holder of {@code election}'s Lease leads; the count is kept on that Lease. */
-  static Leadership of(LeaseElection election) {
-    Objects.requireNonNull(election, "election");
-    return new Leadership() {
-      @Override
-      public boolean leads() {
-        return election.isLeader();
-      }
-
-      @Override
-      public boolean confirmed() {
-        return election.confirmLeader();
-      }
-
-      @Override
-      public List<Instant> deletions() throws ApiException {
-        return election.deletions();
-      }
-
-      @Override
-      public void recordDeletions(List<Instant> lastHour) throws ApiException {
-        election.recordDeletions(lastHour);
       }
     };
   }

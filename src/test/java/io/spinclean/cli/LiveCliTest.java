@@ -3,7 +3,7 @@ package io.spinclean.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.spinclean.kube.ArticleServer;
-import io.spinclean.kube.EmbeddedApiServer;
+import io.spinclean.kube.embedded.EmbeddedApiServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import io.spinclean.kube.ArticleServer;
-import io.spinclean.kube.EmbeddedApiServer;
+import io.spinclean.kube.embedded.EmbeddedApiServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -3,9 +3,11 @@ package io.spinclean.core;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.ArchConfiguration;
+import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import java.net.URISyntaxException;
@@ -83,12 +85,64 @@ class ArchitectureTest {
     noClasses()
         .that()
         .haveNameMatching(
-            "io\\.spinclean\\.kube\\.(LiveReader|DumpParser|DumpReader|ObjectFields|ObjectTypes|Leaves"
-                + "|PageReader)(\\$.*)?")
+            "io\\.spinclean\\.kube\\.read\\.(LiveReader|DumpParser|DumpReader|ObjectFields|ObjectTypes"
+                + "|Leaves|PageReader)(\\$.*)?")
         .should()
         .dependOnClassesThat()
         .resideInAPackage("io.fabric8.kubernetes.api.model..")
         .because("the read path streams JSON into core records without fabric8's model (issue 11)")
+        .check(classes);
+  }
+
+  @Test
+  void readingNeverImportsApplying() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.spinclean.kube.read..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.spinclean.kube.apply..", "io.spinclean.kube.watch..")
+        .because("a plan reads; only apply and the controller write (docs/architecture.md)")
+        .check(classes);
+  }
+
+  @Test
+  void thePlannerTheRenderersAndTheControllerDoNotKnowKubernetes() {
+    noClasses()
+        .that()
+        .resideInAnyPackage("io.spinclean.core..", "io.spinclean.render..", "io.spinclean.watch..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.spinclean.kube..")
+        .because(
+            "the controller's decisions are tested without an API server; kube.watch wires them to"
+                + " one (docs/architecture.md)")
+        .check(classes);
+  }
+
+  @Test
+  void theEmbeddedApiServerServesOnlyTheDemo() {
+    classes()
+        .that()
+        .resideInAPackage("io.spinclean.kube.embedded..")
+        .should()
+        .onlyHaveDependentClassesThat(
+            resideInAPackage("io.spinclean.kube.embedded..")
+                .or(
+                    DescribedPredicate.describe(
+                        "are spinclean demo",
+                        c -> c.getName().matches("io\\.spinclean\\.cli\\.DemoCommand(\\$.*)?"))))
+        .because("an API server in the process is for `spinclean demo` and the tests only")
+        .check(classes);
+  }
+
+  @Test
+  void thePackagesHaveNoCycles() {
+    slices()
+        .matching("io.spinclean.(**)")
+        .should()
+        .beFreeOfCycles()
+        .because("each package is a layer of docs/architecture.md; dependencies point one way")
         .check(classes);
   }
 

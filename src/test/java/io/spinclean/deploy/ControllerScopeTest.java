@@ -3,13 +3,13 @@ package io.spinclean.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.spinclean.core.ApiException;
 import io.spinclean.deploy.ControllerRun.Pod;
 import io.spinclean.deploy.ControllerRun.Run;
 import io.spinclean.deploy.Rbac.Access;
-import io.spinclean.kube.ApiException;
-import io.spinclean.kube.EmbeddedApiServer;
-import io.spinclean.kube.EventRecorder;
 import io.spinclean.kube.KubeConnection;
+import io.spinclean.kube.embedded.EmbeddedApiServer;
+import io.spinclean.kube.watch.EventRecorder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

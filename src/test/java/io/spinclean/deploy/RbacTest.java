@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.spinclean.cli.Spinclean;
 import io.spinclean.deploy.Rbac.Permission;
 import io.spinclean.deploy.RbacProxy.Call;
-import io.spinclean.kube.EmbeddedApiServer;
+import io.spinclean.kube.embedded.EmbeddedApiServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.File;

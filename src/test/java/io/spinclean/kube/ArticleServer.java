@@ -1,6 +1,7 @@
 package io.spinclean.kube;
 
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.spinclean.kube.embedded.EmbeddedApiServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

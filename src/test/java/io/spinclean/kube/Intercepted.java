@@ -6,15 +6,16 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.http.Interceptor;
 import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
+import io.spinclean.kube.embedded.EmbeddedApiServer;
 
 /**
  * Test-only: a connection to the embedded server, tuned as {@link KubeConnection} tunes its own,
  * whose every request first goes through {@code interceptor} (to see it, or to send it elsewhere).
  */
-final class Intercepted {
+public final class Intercepted {
   private Intercepted() {}
 
-  static KubeConnection connect(EmbeddedApiServer server, String namespace, Interceptor i) {
+  public static KubeConnection connect(EmbeddedApiServer server, String namespace, Interceptor i) {
     Config config =
         new ConfigBuilder(Config.empty())
             .withMasterUrl(server.url())

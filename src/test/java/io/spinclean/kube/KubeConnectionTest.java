@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.spinclean.core.ApiException;
+import io.spinclean.kube.embedded.EmbeddedApiServer;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.client.Config;
+import io.spinclean.core.ApiException;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;

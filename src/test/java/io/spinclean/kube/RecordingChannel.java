@@ -1,5 +1,6 @@
 package io.spinclean.kube;
 
+import io.spinclean.kube.apply.FileBackup;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
@@ -16,7 +17,7 @@ import java.util.function.Consumer;
  * file's text so far to {@code onForce}) and fails every write after {@code forcesBeforeFailure}
  * forces with "No space left on device", as a full disk does.
  */
-final class RecordingChannel extends FileChannel {
+public final class RecordingChannel extends FileChannel {
   private final FileChannel file;
   private final StringBuilder written = new StringBuilder();
   private final Consumer<String> onForce;
@@ -30,7 +31,7 @@ final class RecordingChannel extends FileChannel {
   }
 
   /** An opener of such channels over real files opened as spinclean opens them. */
-  static FileBackup.Opener opener(Consumer<String> onForce, int forcesBeforeFailure) {
+  public static FileBackup.Opener opener(Consumer<String> onForce, int forcesBeforeFailure) {
     return (Path path) ->
         new RecordingChannel(FileBackup.Opener.SECURE.open(path), onForce, forcesBeforeFailure);
   }

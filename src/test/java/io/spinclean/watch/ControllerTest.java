@@ -3,13 +3,13 @@ package io.spinclean.watch;
 import static io.spinclean.watch.Worlds.WEBAPP;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.spinclean.core.ApiException;
 import io.spinclean.core.ApplyReport;
 import io.spinclean.core.DeletionResult;
 import io.spinclean.core.Outcome;
 import io.spinclean.core.Plan;
 import io.spinclean.core.Policy;
 import io.spinclean.core.Snapshot;
-import io.spinclean.kube.ApiException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -3,10 +3,10 @@ package io.spinclean.watch;
 import static io.spinclean.watch.Worlds.WEBAPP;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.spinclean.core.ApiException;
 import io.spinclean.core.ClusterPlan;
 import io.spinclean.core.Planner;
 import io.spinclean.core.Policy;
-import io.spinclean.kube.ApiException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
