@@ -211,6 +211,55 @@ class EmbeddedRealismTest {
     assertThat(getReplicaSet("web-v001")).isNotNull();
   }
 
+  /**
+   * Optimistic concurrency on a write, which LeaderWritesTest's takeover relies on: a PUT whose
+   * {@code metadata.resourceVersion} is not the stored one is refused (409) and changes nothing; a
+   * PUT without one is an unconditional update, as Kubernetes allows for most kinds.
+   */
+  @Test
+  void aPutWithAStaleResourceVersionIsAConflictAndOneWithoutIsApplied() throws Exception {
+    ReplicaSet read = replicaSet("web-v001");
+    client
+        .apps()
+        .replicaSets()
+        .inNamespace(NS)
+        .withName("web-v001")
+        .edit(
+            r ->
+                new ReplicaSetBuilder(r)
+                    .editMetadata()
+                    .addToLabels("x", "1")
+                    .endMetadata()
+                    .build());
+
+    ReplicaSet stale =
+        new ReplicaSetBuilder(read).editMetadata().addToLabels("x", "2").endMetadata().build();
+    HttpResponse<String> refused = put("web-v001", JSON.writeValueAsString(stale));
+
+    assertThat(refused.statusCode()).isEqualTo(409);
+    JsonNode status = JSON.readTree(refused.body());
+    assertThat(status.path("kind").asString()).isEqualTo("Status");
+    assertThat(status.path("code").asInt()).isEqualTo(409);
+    assertThat(getReplicaSet("web-v001").getMetadata().getLabels()).containsEntry("x", "1");
+
+    ReplicaSet unconditional =
+        new ReplicaSetBuilder(stale).editMetadata().withResourceVersion(null).endMetadata().build();
+    HttpResponse<String> applied = put("web-v001", JSON.writeValueAsString(unconditional));
+
+    assertThat(applied.statusCode()).isEqualTo(200);
+    assertThat(getReplicaSet("web-v001").getMetadata().getLabels()).containsEntry("x", "2");
+  }
+
+  private HttpResponse<String> put(String name, String body) throws Exception {
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create(api.url() + "/apis/apps/v1/namespaces/" + NS + "/replicasets/" + name))
+            .header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString(body))
+            .build();
+    return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
   @Test
   void aDeleteWhosePreconditionsHoldDeletes() throws Exception {
     replicaSet("web-v001");

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.Interceptor;
@@ -28,6 +29,7 @@ import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -104,6 +106,30 @@ class LeaderWritesTest {
 
   /** Another instance writes itself into the Lease, as one that took it over would. */
   void takeOverTheLease() {
+    takeOverTheLease(lease -> {});
+  }
+
+  /**
+   * As {@link #takeOverTheLease()}; {@code betweenReadAndWrite} runs after each read of the Lease,
+   * before the intruder writes it back. The write carries the resourceVersion read, so a renewal by
+   * "a" in between makes it a 409; like any contender (fabric8's elector retries every retry
+   * period), the intruder then reads again and tries again. Without that, the takeover silently did
+   * not happen, and "a", still the holder, rightly deleted.
+   */
+  void takeOverTheLease(Consumer<Lease> betweenReadAndWrite) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        writeIntruder(betweenReadAndWrite);
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 10) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private void writeIntruder(Consumer<Lease> betweenReadAndWrite) {
     article
         .admin()
         .client()
@@ -112,6 +138,7 @@ class LeaderWritesTest {
         .withName("spinclean")
         .edit(
             l -> {
+              betweenReadAndWrite.accept(l);
               l.getSpec().setHolderIdentity("intruder");
               // a holder that keeps renewing: on a loaded machine the batch can outlast FAST's
               // 1.5 s lease, and "a" must not win the Lease back before it writes
@@ -122,11 +149,58 @@ class LeaderWritesTest {
             });
   }
 
+  /** Waits until "a"'s elector has renewed {@code read}, so that the intruder's copy is stale. */
+  void aRenews(Lease read) {
+    String seen = read.getMetadata().getResourceVersion();
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (seen.equals(lease().getMetadata().getResourceVersion())) {
+      assertThat(System.nanoTime()).as("waiting for a's renewal").isLessThan(deadline);
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  Lease lease() {
+    return article
+        .admin()
+        .client()
+        .resources(Lease.class)
+        .inNamespace("example")
+        .withName("spinclean")
+        .get();
+  }
+
   @Test
   void aLeaseTakenOverBetweenPlanningAndDeletingStopsTheBatch() throws Exception {
+    takenOverBetweenPlanningAndDeleting(this::takeOverTheLease);
+  }
+
+  /**
+   * The race that made the test above flaky under load: "a"'s elector renews the Lease between the
+   * intruder's read and its write, so the intruder's first write is refused (409, stale
+   * resourceVersion); a contender that takes a Lease over tries again, as fabric8's elector does.
+   */
+  @Test
+  void aLeaseTakenOverWhileItsHolderRenewsItStopsTheBatch() throws Exception {
+    AtomicBoolean first = new AtomicBoolean(true);
+    takenOverBetweenPlanningAndDeleting(
+        () ->
+            takeOverTheLease(
+                read -> {
+                  if (first.compareAndSet(true, false)) {
+                    aRenews(read);
+                  }
+                }));
+  }
+
+  void takenOverBetweenPlanningAndDeleting(Runnable takeOver) throws Exception {
     AtomicBoolean armed = new AtomicBoolean();
     KubeConnection conn =
-        Intercepted.connect(article.server(), "example", recording(armed, this::takeOverTheLease));
+        Intercepted.connect(article.server(), "example", recording(armed, takeOver));
     armed.set(true); // the worker's first list is the first batch's fresh read
     try (Instance a = new Instance("a", conn, OptionalInt.empty())) {
       await("a leads", a.election::isLeader);
@@ -140,6 +214,7 @@ class LeaderWritesTest {
     }
     assertThat(deletes).isEmpty();
     assertThat(article.replicaSets()).hasSize(7);
+    assertThat(lease().getSpec().getHolderIdentity()).isEqualTo("intruder");
   }
 
   @Test
