@@ -24,11 +24,11 @@ import java.util.Set;
 
 /**
  * {@code --drain}: takes a version out of its Services the way Spinnaker's Disable does
- * (SPINNAKER.md §3) — a JSON Patch removing every selector key that is present, first from the pod
- * template, then from each pod, one after another — and then waits, bounded, until none of its pods
- * serves. Unlike Spinnaker's Disable it survives a pod that vanishes midway (scale-down, eviction):
- * NotFound re-lists the version's pods and carries on, instead of leaving the pods after it serving
- * (the article's scenario 3).
+ * (docs/spinnaker-semantics.md#traffic) — a JSON Patch removing every selector key that is present,
+ * first from the pod template, then from each pod, one after another — and then waits, bounded,
+ * until none of its pods serves. Unlike Spinnaker's Disable it survives a pod that vanishes midway
+ * (scale-down, eviction): NotFound re-lists the version's pods and carries on, instead of leaving
+ * the pods after it serving (the article's scenario 3).
  *
  * <p>Its re-lists ask only for the version's pods: a label selector from the ReplicaSet's own
  * {@code spec.selector.matchLabels} as the API server has it (never the Service selector keys being

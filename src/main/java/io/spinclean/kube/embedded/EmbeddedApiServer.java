@@ -46,7 +46,7 @@ import java.util.regex.Pattern;
 /**
  * A Kubernetes API server in this JVM, for {@code spinclean demo} and tests: fabric8's mock server
  * in CRUD mode on 127.0.0.1 over plain HTTP (real HTTP and JSON, the real client code path; no
- * authentication, see shared/TESTING.md), made to behave like Kubernetes where spinclean's safety
+ * authentication, see docs/testing.md), made to behave like Kubernetes where spinclean's safety
  * depends on it ({@link EmbeddedStore}): delete preconditions answer 409, deleting a ReplicaSet
  * collects its pods (Background, Foreground) or orphans them, and the ReplicaSet controller writes
  * {@code status.observedGeneration} after a spec change. Loading a dump keeps each object's uid and

@@ -246,7 +246,10 @@ final class ObjectTypes {
     return s == null || s.isEmpty();
   }
 
-  /** The annotation domains the planner reads (SPINNAKER.md §1), as {@link SnapshotMapper}. */
+  /**
+   * The annotation domains the planner reads (docs/spinnaker-semantics.md#identity), as {@link
+   * SnapshotMapper}.
+   */
   static boolean isSpinnakerKey(String key) {
     int slash = key.indexOf('/');
     if (slash < 0) {

@@ -48,8 +48,9 @@ public final class Pods {
    * with fewer terms selects more, never fewer pods).
    *
    * @param without keys to leave out: the Service selector keys a drain removes from the pods
-   *     (Spinnaker keeps them disjoint from the ReplicaSet's own selector, SPINNAKER.md §3, but a
-   *     term on a key being removed would hide the very pods the drain waits for)
+   *     (Spinnaker keeps them disjoint from the ReplicaSet's own selector,
+   *     docs/spinnaker-semantics.md#traffic, but a term on a key being removed would hide the very
+   *     pods the drain waits for)
    * @return empty when no term is left (null selector included)
    */
   public static String selector(LabelSelector selector, Collection<String> without) {

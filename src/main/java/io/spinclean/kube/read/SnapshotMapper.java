@@ -174,9 +174,10 @@ public final class SnapshotMapper {
 
   /**
    * Only the annotations of Spinnaker's and spinclean's own domains are read by the planner
-   * (SPINNAKER.md §1). The others are dropped: Spinnaker deploys with kubectl apply, so every
-   * version also carries {@code kubectl.kubernetes.io/last-applied-configuration}, a copy of its
-   * whole manifest, and keeping thousands of those would dwarf the rest of the snapshot.
+   * (docs/spinnaker-semantics.md#identity). The others are dropped: Spinnaker deploys with kubectl
+   * apply, so every version also carries {@code kubectl.kubernetes.io/last-applied-configuration},
+   * a copy of its whole manifest, and keeping thousands of those would dwarf the rest of the
+   * snapshot.
    */
   private static Map<String, String> spinnakerAnnotations(Map<String, String> annotations) {
     if (annotations == null || annotations.isEmpty()) {

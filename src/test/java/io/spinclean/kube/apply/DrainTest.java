@@ -24,7 +24,8 @@ import tools.jackson.databind.ObjectMapper;
 
 /**
  * {@code apply --drain}: versions are taken out of their Services the way Spinnaker's Disable does
- * (SPINNAKER.md §3) before they are deleted, and a pod that vanishes midway does not stop it.
+ * (docs/spinnaker-semantics.md#traffic) before they are deleted, and a pod that vanishes midway
+ * does not stop it.
  */
 class DrainTest {
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -41,7 +41,8 @@ class ObjectTypesTest {
   void everyFixtureMapsAsFabric8MapsIt() throws Exception {
     List<Path> files = new ArrayList<>();
     for (String root :
-        List.of("/work/shared/fixtures", "examples", "src/test/resources/scenarios")) {
+        List.of(
+            "src/test/resources/kube/clouddriver", "examples", "src/test/resources/scenarios")) {
       if (Files.isDirectory(Path.of(root))) {
         try (Stream<Path> walk = Files.walk(Path.of(root))) {
           walk.filter(f -> f.toString().matches(".*\\.(json|ya?ml)")).forEach(files::add);

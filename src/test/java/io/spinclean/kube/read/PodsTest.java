@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link Pods#ownedBy}: the label-selected, paged list that {@code --drain} polls. The mock ignores
- * {@code limit}/{@code continue} (shared/TESTING.md), so the pages are injected.
+ * {@code limit}/{@code continue} (docs/testing.md), so the pages are injected.
  */
 public class PodsTest {
   private static final String OWNER = "uid-of-web-v003";
