@@ -5,6 +5,7 @@ import io.spinclean.core.Planner;
 import io.spinclean.core.Pod;
 import io.spinclean.core.Policy;
 import io.spinclean.core.ReplicaSet;
+import io.spinclean.core.Selector;
 import io.spinclean.core.Service;
 import io.spinclean.core.Snapshot;
 import java.time.Instant;
@@ -62,13 +63,14 @@ public class PlannerBenchmark {
                 "moniker.spinnaker.io/sequence", Integer.toString(v),
                 "traffic.spinnaker.io/load-balancers", "[\"service " + app + "\"]"),
             Map.of("app", app),
-            Map.of("app", app, "version", "v" + v, "load-balancer", app), PODS));
+            Map.of("app", app, "version", "v" + v, "load-balancer", app), PODS,
+            Selector.of(Map.of("app", app, "version", "v" + v))));
         boolean serving = v == VERSIONS;
         for (int p = 0; p < PODS; p++) {
           Map<String, String> labels = serving
               ? Map.of("app", app, "version", "v" + v, "load-balancer", app)
               : Map.of("app", app, "version", "v" + v);
-          pods.add(new Pod(ns, name + "-" + p, uid + "-" + p, Set.of(uid), labels, true, false));
+          pods.add(new Pod(ns, name + "-" + p, uid + "-" + p, uid, labels, true, false));
         }
       }
     }
