@@ -124,7 +124,7 @@ final class Recheck {
     }
     Snapshot again =
         new Snapshot(snapshot.takenAt(), replicaSets, snapshot.pods(), snapshot.services());
-    return Executor.reconcile(shown, again, planner.plan(again)).resourceVersion();
+    return Reconciler.reconcile(shown, again, planner.plan(again)).resourceVersion();
   }
 
   /** The fresh snapshot's version as the drain left it, at {@code resourceVersion}. */

@@ -1,56 +1,42 @@
 package io.spinclean.kube.watch;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.ObjectMeta;
-import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.Informable;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.spinclean.core.ApiException;
 import io.spinclean.core.ClusterKey;
 import io.spinclean.core.Snapshot;
-import io.spinclean.core.spinnaker.Annotations;
-import io.spinclean.kube.ApiErrors;
 import io.spinclean.kube.KubeConnection;
 import io.spinclean.kube.Scope;
-import io.spinclean.kube.read.LiveReader;
 import io.spinclean.kube.read.SnapshotMapper;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.UnaryOperator;
 
 /**
  * Informers on ReplicaSets, Pods and Services of a {@link Scope}: one watch per kind (per
  * namespace, or cluster-wide with {@code -A}), no polling. Every event is turned into the Spinnaker
- * clusters it touches: a ReplicaSet's own (from its moniker annotations, before and after the
- * change), a Pod's owner's (through an index of ReplicaSet uid to cluster), every cluster of a
- * Service's namespace. fabric8's informers recover by themselves: a watch the server ends (as it
- * does when {@code timeoutSeconds} runs out) is opened again from the last resourceVersion after
- * the client's watch reconnect interval (1 s, doubling while attempts fail, reset once one opens);
- * after 410 Gone they list again (WatchFaultTest).
+ * clusters it touches ({@link ClusterRouter}): a ReplicaSet's own (from its moniker annotations,
+ * before and after the change), a Pod's owner's (through an index of ReplicaSet uid to cluster),
+ * every cluster of a Service's namespace. fabric8's informers recover by themselves: a watch the
+ * server ends (as it does when {@code timeoutSeconds} runs out) is opened again from the last
+ * resourceVersion after the client's watch reconnect interval (1 s, doubling while attempts fail,
+ * reset once one opens); after 410 Gone they list again (WatchFaultTest).
  *
  * <p>Invariant: {@link #snapshot} reads the informer caches only (no request) and maps them through
  * {@link SnapshotMapper}, as {@code plan} does with a live read. The caches hold lean copies
@@ -58,16 +44,12 @@ import java.util.function.UnaryOperator;
  * containers), so nothing may delete or back up from them: the executor reads afresh.
  */
 public final class ClusterWatch implements AutoCloseable {
-  /** How long the first list and watch of one kind may take, retries included. */
-  static final Duration START_TIMEOUT = Duration.ofMinutes(2);
-
   private final KubernetesClient client;
   private final Scope scope;
   private final Clock clock;
-  private final Consumer<ClusterKey> listener;
+  private final ClusterRouter router;
   private final Map<String, List<SharedIndexInformer<?>>> byNamespace = new HashMap<>();
   private WatchHealth health;
-  private final Map<String, ClusterKey> clusterOfUid = new ConcurrentHashMap<>();
   private final List<SharedIndexInformer<ReplicaSet>> replicaSets = new ArrayList<>();
   private final List<SharedIndexInformer<Pod>> pods = new ArrayList<>();
   private final List<SharedIndexInformer<Service>> services = new ArrayList<>();
@@ -86,7 +68,7 @@ public final class ClusterWatch implements AutoCloseable {
     this.client = client;
     this.scope = scope;
     this.clock = clock;
-    this.listener = listener;
+    this.router = new ClusterRouter(listener);
   }
 
   /**
@@ -124,91 +106,34 @@ public final class ClusterWatch implements AutoCloseable {
     List<String> namespaces = scope.allNamespaces() ? null : scope.namespaces();
     for (String ns : namespaces == null ? Collections.<String>singletonList(null) : namespaces) {
       replicaSets.add(
-          start(
+          InformerStart.start(
+              client,
               "replicasets",
               ns,
               ns == null
                   ? client.apps().replicaSets().inAnyNamespace()
                   : client.apps().replicaSets().inNamespace(ns),
               LeanCopy::replicaSet,
-              handler(this::replicaSetChanged)));
+              handler(router::replicaSetChanged)));
       pods.add(
-          start(
+          InformerStart.start(
+              client,
               "pods",
               ns,
               ns == null ? client.pods().inAnyNamespace() : client.pods().inNamespace(ns),
               LeanCopy::pod,
-              handler(this::podChanged)));
+              handler(router::podChanged)));
       services.add(
-          start(
+          InformerStart.start(
+              client,
               "services",
               ns,
               ns == null ? client.services().inAnyNamespace() : client.services().inNamespace(ns),
               LeanCopy::service,
-              handler(this::serviceChanged)));
+              handler(router::serviceChanged)));
       int last = replicaSets.size() - 1;
       byNamespace.put(ns, List.of(replicaSets.get(last), pods.get(last), services.get(last)));
     }
-  }
-
-  private <T extends HasMetadata> SharedIndexInformer<T> start(
-      String resource,
-      String ns,
-      Informable<T> informable,
-      UnaryOperator<T> lean,
-      ResourceEventHandler<T> handler)
-      throws ApiException {
-    // Paged like plan's reads (LiveReader.PAGE_SIZE): one 50,000-pod answer held at once was
-    // what ran the controller out of memory at 1Gi (docs/controller.md, Sizing).
-    SharedIndexInformer<T> informer =
-        informable.withLimit(LiveReader.PAGE_SIZE).runnableInformer(0);
-    // The cache keeps lean copies: 50,000 whole pods were most of the 1Gi (issue 11, item 3).
-    informer.itemStore(new LeanStore<>(lean));
-    informer.addEventHandler(handler);
-    informer.exceptionHandler(ClusterWatch::retry);
-    try {
-      informer.start().toCompletableFuture().get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      return informer;
-    } catch (ExecutionException e) {
-      informer.stop();
-      Exception cause = e.getCause() instanceof Exception c ? c : e;
-      throw ApiErrors.exception(client, "watch", resource, ns, cause);
-    } catch (TimeoutException e) {
-      informer.stop();
-      throw new ApiException(
-          "cannot watch "
-              + resource
-              + (ns == null ? " in all namespaces" : " in namespace " + ns)
-              + ": no answer from "
-              + ApiErrors.server(client)
-              + " within "
-              + START_TIMEOUT.toSeconds()
-              + "s",
-          e);
-    } catch (InterruptedException e) {
-      informer.stop();
-      Thread.currentThread().interrupt();
-      throw new ApiException("interrupted while starting to watch " + resource, e);
-    }
-  }
-
-  /**
-   * Whether an informer lists and watches again after {@code t}: always once it has started (a
-   * closed watch, 410 Gone, a 5xx, an I/O error). At start only after 410 Gone, 429 or a 5xx (the
-   * server is there and busy); anything else (refused connection, 401, 403, 404) stops the
-   * controller at once with one sentence: retrying cannot fix credentials, RBAC or a wrong URL.
-   */
-  static boolean retry(boolean started, Throwable t) {
-    if (started) {
-      return true;
-    }
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof KubernetesClientException k && k.getCode() != 0) {
-        int code = k.getCode();
-        return code == 410 || code == 429 || code >= 500;
-      }
-    }
-    return false;
   }
 
   /**
@@ -304,64 +229,6 @@ public final class ClusterWatch implements AutoCloseable {
       }
     }
     return out;
-  }
-
-  private void replicaSetChanged(ReplicaSet before, ReplicaSet after, boolean gone) {
-    Set<ClusterKey> keys = new HashSet<>();
-    for (ReplicaSet rs : new ReplicaSet[] {before, after}) {
-      ClusterKey key = rs == null ? null : clusterOf(rs.getMetadata());
-      if (key != null) {
-        keys.add(key);
-      }
-    }
-    ObjectMeta meta = after.getMetadata();
-    if (meta.getUid() != null) {
-      ClusterKey key = clusterOf(meta);
-      if (gone || key == null) {
-        clusterOfUid.remove(meta.getUid());
-      } else {
-        clusterOfUid.put(meta.getUid(), key);
-      }
-    }
-    keys.forEach(listener);
-  }
-
-  private void podChanged(Pod before, Pod after, boolean gone) {
-    Set<ClusterKey> keys = new HashSet<>();
-    for (Pod pod : new Pod[] {before, after}) {
-      if (pod == null || pod.getMetadata().getOwnerReferences() == null) {
-        continue;
-      }
-      for (OwnerReference owner : pod.getMetadata().getOwnerReferences()) {
-        ClusterKey key = owner.getUid() == null ? null : clusterOfUid.get(owner.getUid());
-        if (key != null) {
-          keys.add(key);
-        }
-      }
-    }
-    keys.forEach(listener);
-  }
-
-  private void serviceChanged(Service before, Service after, boolean gone) {
-    String ns = after.getMetadata().getNamespace();
-    new HashSet<>(clusterOfUid.values())
-        .stream().filter(k -> k.namespace().equals(ns)).forEach(listener);
-  }
-
-  /** The moniker of a ReplicaSet, legacy JSON-quoted values unquoted (SPINNAKER.md §1). */
-  static ClusterKey clusterOf(ObjectMeta meta) {
-    Map<String, String> annotations = meta.getAnnotations();
-    if (annotations == null) {
-      return null;
-    }
-    String app = Annotations.unquote(annotations.get(Annotations.APPLICATION));
-    String cluster = Annotations.unquote(annotations.get(Annotations.CLUSTER));
-    if (app.isEmpty() || cluster.isEmpty()) {
-      return null;
-    }
-    String ns = meta.getNamespace();
-    return new ClusterKey(
-        ns == null || ns.isEmpty() ? SnapshotMapper.DEFAULT_NAMESPACE : ns, app, cluster);
   }
 
   /** Stops every informer (their watches close). */
