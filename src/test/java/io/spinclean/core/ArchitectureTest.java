@@ -85,8 +85,8 @@ class ArchitectureTest {
     noClasses()
         .that()
         .haveNameMatching(
-            "io\\.spinclean\\.kube\\.read\\.(LiveReader|DumpParser|DumpReader|ObjectFields|ObjectTypes"
-                + "|Leaves|PageReader)(\\$.*)?")
+            "io\\.spinclean\\.kube\\.read\\.(LiveReader|DumpParser|DumpReader|DumpFormat"
+                + "|ObjectFields|CheckedReads|ObjectTypes|RecordKind|Leaves|PageReader)(\\$.*)?")
         .should()
         .dependOnClassesThat()
         .resideInAPackage("io.fabric8.kubernetes.api.model..")

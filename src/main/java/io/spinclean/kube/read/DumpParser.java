@@ -2,21 +2,15 @@ package io.spinclean.kube.read;
 
 import io.spinclean.kube.ParseErrors;
 import java.io.BufferedInputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
-import org.snakeyaml.engine.v2.api.LoadSettings;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.exc.JacksonIOException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
-import tools.jackson.dataformat.yaml.YAMLFactory;
-import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * Reads one stream of what {@code kubectl get ... -o json|yaml} prints and hands each ReplicaSet,
@@ -59,15 +53,6 @@ public final class DumpParser {
     void accept(Item item) throws InputException;
   }
 
-  private static final ObjectMapper JSON = JsonMapper.builder().build();
-  // snakeyaml refuses documents over 3 MB by default; `kubectl get pods -A -o yaml` is far bigger.
-  private static final ObjectMapper YAML =
-      YAMLMapper.builder(
-              YAMLFactory.builder()
-                  .loadSettings(LoadSettings.builder().setCodePointLimit(Integer.MAX_VALUE).build())
-                  .build())
-          .build();
-
   private final String source;
   private final Sink sink;
   private final boolean whole;
@@ -97,7 +82,7 @@ public final class DumpParser {
 
   private void run(BufferedInputStream in) throws InputException {
     int objects = 0;
-    try (JsonParser p = (looksLikeJson(in) ? JSON : YAML).createParser(in)) {
+    try (JsonParser p = DumpFormat.parser(source, in)) {
       for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
         document++;
         if (t == JsonToken.VALUE_NULL) {
@@ -159,7 +144,7 @@ public final class DumpParser {
 
   /** As {@link #readDocument}, keeping each object as a tree: the items, or the document. */
   private void readWholeDocument(JsonParser p, String where) throws InputException {
-    ObjectNode root = JSON.createObjectNode();
+    ObjectNode root = DumpFormat.JSON.createObjectNode();
     List<Pending> waiting = new ArrayList<>();
     boolean hasItems = false;
     while (p.nextToken() == JsonToken.PROPERTY_NAME) {
@@ -194,7 +179,7 @@ public final class DumpParser {
   }
 
   private static ObjectFields fields(JsonNode tree) {
-    try (JsonParser p = JSON.treeAsTokens(tree)) {
+    try (JsonParser p = DumpFormat.JSON.treeAsTokens(tree)) {
       p.nextToken();
       return ObjectFields.read(p, null);
     }
@@ -229,7 +214,7 @@ public final class DumpParser {
       }
       return;
     }
-    Kind type = typeOf(kind, apiVersion);
+    RecordKind type = RecordKind.of(kind, apiVersion);
     if (type == null) {
       return; // Deployments, ConfigMaps, ... are not spinclean's business
     }
@@ -253,27 +238,6 @@ public final class DumpParser {
     sink.accept(new Item(record, named, tree));
   }
 
-  private enum Kind {
-    REPLICA_SET,
-    POD,
-    SERVICE
-  }
-
-  /** Only the core kinds: a Knative {@code Service} (serving.knative.dev) is not a Service. */
-  private static Kind typeOf(String kind, String apiVersion) {
-    boolean core = apiVersion == null || apiVersion.equals("v1");
-    boolean apps =
-        apiVersion == null
-            || apiVersion.startsWith("apps/")
-            || apiVersion.startsWith("extensions/");
-    return switch (kind) {
-      case "ReplicaSet" -> apps ? Kind.REPLICA_SET : null;
-      case "Pod" -> core ? Kind.POD : null;
-      case "Service" -> core ? Kind.SERVICE : null;
-      default -> null;
-    };
-  }
-
   private static boolean isList(String kind) {
     return kind != null && kind.endsWith("List");
   }
@@ -289,34 +253,6 @@ public final class DumpParser {
 
   private InputException fail(String what) {
     return new InputException(source + ": " + what);
-  }
-
-  /** JSON when the first character that is not white space or a byte-order mark is { or [. */
-  private boolean looksLikeJson(BufferedInputStream in) throws InputException {
-    int limit = 4096;
-    in.mark(limit);
-    try {
-      for (int i = 0; i < limit; i++) {
-        int b = in.read();
-        if (b == '{' || b == '[') {
-          return true;
-        }
-        // UTF-8 and UTF-16 byte-order marks, the zero bytes of UTF-16, and white space
-        boolean skip = b == 0 || b == 0xEF || b == 0xBB || b == 0xBF || b == 0xFE || b == 0xFF;
-        if (b < 0 || !(skip || Character.isWhitespace(b))) {
-          return false;
-        }
-      }
-      return false;
-    } catch (IOException e) {
-      throw new InputException(source + ": cannot read (" + e.getMessage() + ")", e);
-    } finally {
-      try {
-        in.reset();
-      } catch (IOException e) {
-        // cannot happen within the mark limit; the parser will report a broken stream
-      }
-    }
   }
 
   private record Pending(ObjectFields fields, JsonNode tree, String where) {}

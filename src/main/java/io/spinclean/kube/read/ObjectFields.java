@@ -1,7 +1,6 @@
 package io.spinclean.kube.read;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.core.JsonParser;
@@ -15,12 +14,12 @@ import tools.jackson.databind.JsonNode;
  * ObjectTypes} makes a ReplicaSet, Pod or Service of it once the kind is known, which in a list
  * whose items leave out their kind is only after the list's {@code kind}, at its end.
  *
- * <p>A value of the wrong type is not an error here: it is remembered, in document order, as the
- * kind it matters for (a Pod has no {@code spec.replicas}), and {@link ObjectTypes} reports the
- * first one that matters for the kind, as fabric8's bean mapping would have. {@code spec.selector}
- * is kept as a small tree, since it is a label selector for a ReplicaSet and a map for a Service.
+ * <p>A value of the wrong type is not an error here: it is remembered ({@link CheckedReads}), and
+ * {@link ObjectTypes} reports the first one that matters for the kind, as fabric8's bean mapping
+ * would have. {@code spec.selector} is kept as a small tree, since it is a label selector for a
+ * ReplicaSet and a map for a Service.
  */
-final class ObjectFields {
+final class ObjectFields extends CheckedReads {
   /** Reads the {@code items} array of the object being read; called at its {@code [}. */
   @FunctionalInterface
   interface Items<E extends Exception> {
@@ -63,12 +62,6 @@ final class ObjectFields {
 
   /** The items of a list nested in a list item (kubectl never nests lists; a dump might). */
   final List<ObjectFields> nested = new ArrayList<>();
-
-  /** The first wrong value that matters for every kind, and the first for ReplicaSets only. */
-  Invalid invalid;
-
-  Invalid invalidForReplicaSet;
-  private int order;
 
   private ObjectFields() {}
 
@@ -259,70 +252,6 @@ final class ObjectFields {
         }
         ready |= "Ready".equals(type) && "True".equals(state);
       }
-    }
-  }
-
-  /** At an object: true. At null: false. Else the wrong type is remembered and skipped. */
-  private boolean object(JsonParser p, String path, boolean replicaSetOnly) {
-    JsonToken t = p.currentToken();
-    if (t == JsonToken.START_OBJECT) {
-      return true;
-    }
-    if (t != JsonToken.VALUE_NULL) {
-      remember(path + ": expected an object, not " + Leaves.describe(p), replicaSetOnly);
-      p.skipChildren();
-    }
-    return false;
-  }
-
-  private boolean array(JsonParser p, String path, boolean replicaSetOnly) {
-    JsonToken t = p.currentToken();
-    if (t == JsonToken.START_ARRAY) {
-      return true;
-    }
-    if (t != JsonToken.VALUE_NULL) {
-      remember(path + ": expected a list, not " + Leaves.describe(p), replicaSetOnly);
-      p.skipChildren();
-    }
-    return false;
-  }
-
-  private String string(JsonParser p, String path, boolean replicaSetOnly) {
-    try {
-      return Leaves.string(p);
-    } catch (Leaves.Wrong e) {
-      remember(path + e.getMessage(), replicaSetOnly);
-      return null;
-    }
-  }
-
-  private Boolean bool(JsonParser p, String path) {
-    try {
-      return Leaves.bool(p);
-    } catch (Leaves.Wrong e) {
-      remember(path + e.getMessage(), false);
-      return null;
-    }
-  }
-
-  /** A map of strings; null values dropped; with {@code spinnakerOnly}, other keys skipped. */
-  private Map<String, String> map(
-      JsonParser p, String path, boolean replicaSetOnly, boolean spinnakerOnly) {
-    Map<String, String> map = new HashMap<>();
-    try {
-      Leaves.map(p, spinnakerOnly, map);
-    } catch (Leaves.Wrong e) {
-      remember(path + e.getMessage(), replicaSetOnly);
-    }
-    return map;
-  }
-
-  private void remember(String message, boolean replicaSetOnly) {
-    Invalid found = new Invalid(message, order);
-    if (replicaSetOnly) {
-      invalidForReplicaSet = invalidForReplicaSet == null ? found : invalidForReplicaSet;
-    } else {
-      invalid = invalid == null ? found : invalid;
     }
   }
 }
