@@ -70,7 +70,10 @@ final class ClusterRouter {
         .stream().filter(k -> k.namespace().equals(ns)).forEach(listener);
   }
 
-  /** The moniker of a ReplicaSet, legacy JSON-quoted values unquoted (docs/spinnaker-semantics.md#identity). */
+  /**
+   * The moniker of a ReplicaSet, legacy JSON-quoted values unquoted
+   * (docs/spinnaker-semantics.md#identity).
+   */
   static ClusterKey clusterOf(ObjectMeta meta) {
     Map<String, String> annotations = meta.getAnnotations();
     if (annotations == null) {
