@@ -135,6 +135,18 @@ class LauncherArchiveTest {
   }
 
   @Test
+  void aJobRunsWithASmallYoungGenerationTheControllerWithoutIt() throws Exception {
+    run(Map.of(), "plan", "-n", "x");
+    assertThat(lines()).last().asString().contains(" -Xmn8m ");
+    run(Map.of(), "apply", "-n", "x");
+    assertThat(lines()).last().asString().contains(" -Xmn8m ");
+    run(Map.of(), "watch", "-n", "x");
+    assertThat(lines()).last().asString().doesNotContain("-Xmn");
+    run(Map.of("SPINCLEAN_JAVA_OPTS", "-Xmn64m"), "plan", "-n", "x");
+    assertThat(lines()).last().asString().contains(" -Xmn8m -Xmn64m "); // the user's flag wins
+  }
+
+  @Test
   void anUnknownJdkRunsWithoutArchive() throws Exception {
     Run run = run(Map.of(), "plan"); // no release file
     assertThat(run.code()).isZero();
