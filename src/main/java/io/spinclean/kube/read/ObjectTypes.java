@@ -231,7 +231,7 @@ final class ObjectTypes {
    * The uid of the pod's controlling ownerReference, or empty (rule 3 in docs/decisions.md); the
    * API server allows one controller, and one without a uid names nothing.
    */
-  private static String controllerUid(List<String> controllers) {
+  static String controllerUid(List<String> controllers) {
     if (controllers.size() > 1 || (controllers.size() == 1 && isEmpty(controllers.get(0)))) {
       throw new IllegalArgumentException(
           "metadata.ownerReferences: "
@@ -247,8 +247,8 @@ final class ObjectTypes {
   }
 
   /**
-   * The annotation domains the planner reads (docs/spinnaker-semantics.md#identity), as {@link
-   * SnapshotMapper}.
+   * The annotation domains the planner reads (docs/spinnaker-semantics.md#identity): Spinnaker's
+   * and spinclean's own. The one copy of the rule; {@link SnapshotMapper} calls it too.
    */
   static boolean isSpinnakerKey(String key) {
     int slash = key.indexOf('/');

@@ -14,8 +14,6 @@ import io.spinclean.core.ReplicaSet;
 import io.spinclean.core.Selector;
 import io.spinclean.core.Service;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -98,18 +96,9 @@ public final class SnapshotMapper {
     return false;
   }
 
-  /** Kubernetes writes RFC 3339 times ({@code 2020-07-24T17:59:52Z}); none at all is the epoch. */
+  /** The creation time as the streaming read takes it ({@link ObjectTypes#createdAt}). */
   static Instant createdAt(ObjectMeta meta) {
-    String text = meta.getCreationTimestamp();
-    if (text == null || text.isEmpty()) {
-      return Instant.EPOCH;
-    }
-    try {
-      return OffsetDateTime.parse(text).toInstant();
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException(
-          "metadata.creationTimestamp is not an RFC 3339 time: \"" + text + "\"", e);
-    }
+    return ObjectTypes.createdAt(meta.getCreationTimestamp());
   }
 
   /**
@@ -146,20 +135,13 @@ public final class SnapshotMapper {
    * can name any uid. The API server allows one controller; a dump with more is refused.
    */
   private static String controllerUid(List<OwnerReference> owners) {
-    String found = "";
+    List<String> controllers = new ArrayList<>();
     for (OwnerReference ref : list(owners)) {
       if (ref != null && Boolean.TRUE.equals(ref.getController())) {
-        if (!found.isEmpty() || ref.getUid() == null || ref.getUid().isEmpty()) {
-          throw new IllegalArgumentException(
-              "metadata.ownerReferences: "
-                  + (found.isEmpty()
-                      ? "the controller has no uid"
-                      : "more than one has controller: true"));
-        }
-        found = ref.getUid();
+        controllers.add(ref.getUid());
       }
     }
-    return found;
+    return ObjectTypes.controllerUid(controllers); // the one copy of the rule and its messages
   }
 
   /** An owner with {@code controller: true} (e.g. a Deployment) manages the ReplicaSet. */
@@ -193,16 +175,12 @@ public final class SnapshotMapper {
     return kept;
   }
 
+  /**
+   * Whether the planner reads an annotation of this key: the one rule of {@link
+   * ObjectTypes#isSpinnakerKey}, for the callers that hold fabric8 objects.
+   */
   public static boolean isSpinnakerKey(String key) {
-    int slash = key.indexOf('/');
-    if (slash < 0) {
-      return false;
-    }
-    String prefix = key.substring(0, slash);
-    return prefix.equals("spinnaker.io")
-        || prefix.endsWith(".spinnaker.io")
-        || prefix.equals("spinclean.io")
-        || prefix.endsWith(".spinclean.io");
+    return ObjectTypes.isSpinnakerKey(key);
   }
 
   private static ObjectMeta meta(ObjectMeta meta) {
